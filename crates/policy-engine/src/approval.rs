@@ -1,0 +1,1 @@
+//! From an evaluation to what Codex does: run sandboxed, run unsandboxed, ask or reject (spec §3.5.3, §3.6).

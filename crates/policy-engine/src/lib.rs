@@ -1,0 +1,25 @@
+//! Codex admin-policy evaluation, reproduced exactly and explained.
+//!
+//! Pure: no I/O, no clock, no global state. Every public entry point returns data — a model plus
+//! [`Diagnostic`]s, or an evaluation plus its trace — and never panics on any input.
+//! See `ARCHITECTURE.md` at the repository root for the pipeline and where each stage lives.
+#![forbid(unsafe_code)]
+
+pub mod approval;
+pub mod check;
+pub mod decision;
+pub mod diagnostic;
+pub mod heuristics;
+pub mod json;
+pub mod paths;
+pub mod policy;
+pub mod requirements;
+pub mod requirements_rules;
+pub mod shell;
+pub mod starlark;
+pub mod workspace;
+
+pub use decision::{Decision, Reviewer};
+pub use diagnostic::{Diagnostic, LineIndex, Severity, Span};
+pub use paths::PathContext;
+pub use policy::{Evaluation, MatchOptions, PatternToken, Policy, PrefixRule, PrefixRuleMatch, RuleMatch, RuleOrigin};

@@ -1,0 +1,1 @@
+//! `requirements.toml` documents, layers and constraints (spec §2).

@@ -1,0 +1,1 @@
+//! JS bindings for the policy engine (filled in by the docs-embedding work).

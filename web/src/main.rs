@@ -1,0 +1,2 @@
+//! The playground app (see web/ in ARCHITECTURE.md).
+fn main() {}
