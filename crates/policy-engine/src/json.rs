@@ -67,11 +67,10 @@ impl Json {
 
     fn write(&self, out: &mut String, indent: Option<&str>, depth: usize) {
         match self {
-            Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Int(n) => out.push_str(&n.to_string()),
             Json::Float(x) if x.is_finite() => out.push_str(&x.to_string()),
-            Json::Float(_) => out.push_str("null"),
+            Json::Null | Json::Float(_) => out.push_str("null"),
             Json::Str(s) => push_string(out, s),
             Json::Array(items) => {
                 write_container(out, indent, depth, '[', ']', items.iter(), |out, item, d| item.write(out, indent, d));

@@ -15,6 +15,7 @@ pub mod paths;
 pub mod policy;
 pub mod requirements;
 pub mod requirements_rules;
+pub mod settings;
 pub mod shell;
 pub mod starlark;
 pub mod workspace;

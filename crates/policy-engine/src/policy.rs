@@ -231,6 +231,9 @@ pub struct NetworkRule {
     pub origin: Option<RuleOrigin>,
 }
 
+/// The verdict for a command no rule matched (the heuristics, spec §3.5.3).
+pub type HeuristicsFallback<'a> = dyn FnMut(&[String]) -> Decision + 'a;
+
 /// How to match: whether the host-executable (basename) pass runs, and the paths it resolves against.
 #[derive(Debug, Clone, Default)]
 pub struct MatchOptions {
@@ -333,19 +336,19 @@ impl Policy {
 
     /// Like [`Policy::matches_for`], appending to `out`; returns whether anything matched.
     pub fn push_matches_for(&self, argv: &[String], options: &MatchOptions, out: &mut Vec<PrefixRuleMatch>) -> bool {
-        let Some((program, args)) = argv.split_first() else {
+        let Some((program, arguments)) = argv.split_first() else {
             return false;
         };
         let before = out.len();
         for rule in self.rules_for(program) {
-            if rule.matches_rest(args) {
-                out.push(make_match(rule, program, args, None));
+            if rule.matches_rest(arguments) {
+                out.push(make_match(rule, program, arguments, None));
             }
         }
         if out.len() > before || !options.resolve_host_executables {
             return out.len() > before;
         }
-        self.push_host_executable_matches(program, args, options, out);
+        self.push_host_executable_matches(program, arguments, options, out);
         out.len() > before
     }
 
@@ -384,7 +387,7 @@ impl Policy {
         &self,
         commands: &[Vec<String>],
         options: &MatchOptions,
-        mut fallback: Option<&mut dyn FnMut(&[String]) -> Decision>,
+        mut fallback: Option<&mut HeuristicsFallback<'_>>,
     ) -> Evaluation {
         let mut matched = Vec::new();
         let mut prefix = Vec::new();
