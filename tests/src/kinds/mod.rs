@@ -1,0 +1,31 @@
+//! One module per case kind. Each exposes `run_engine(&Case)` and, where the CLI can answer the
+//! same question, `run_cli(&Case, &CliRunner)`.
+
+pub mod check;
+
+use crate::Case;
+
+/// Runs a case against the engine in-process.
+pub fn run_engine(case: &Case) -> Result<(), String> {
+    match case.kind.as_str() {
+        "check" => check::run_engine(case),
+        other => Err(format!("unknown case kind `{other}`")),
+    }
+}
+
+/// Runs a case against the `codex-policy` binary at `bin`; `Ok(false)` when the kind has no CLI form.
+pub fn run_cli(case: &Case, bin: &std::path::Path) -> Result<bool, String> {
+    match case.kind.as_str() {
+        "check" => check::run_cli(case, bin).map(|()| true),
+        _ => Ok(false),
+    }
+}
+
+/// A fresh per-case scratch directory under the target directory, for CLI runs that need files.
+pub fn scratch_dir(case: &Case) -> Result<std::path::PathBuf, String> {
+    let safe: String = case.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).take(60).collect();
+    let dir = std::env::temp_dir().join(format!("codex-policy-corpus-{}", std::process::id())).join(safe);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}
