@@ -1,1 +1,51 @@
-fn main() {}
+//! `codex-policy`: Codex's admin policy, evaluated and explained from the command line.
+//!
+//! A drop-in for `codex execpolicy check` (same flags, byte-identical JSON), plus the analysis
+//! commands. Every error is one line (`path:line:col: message`) and exit code 2; never a panic.
+
+mod commands;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for bad input (unreadable files, parse errors, bad flags).
+const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "codex-policy", version, about = "Evaluate and explain OpenAI Codex admin policies offline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Evaluate a command against rules files, exactly like `codex execpolicy check`.
+    Check(commands::check::CheckArgs),
+    /// Serve the built playground (dist/) on 127.0.0.1, offline.
+    Serve(commands::serve::ServeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_BAD_INPUT } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => commands::check::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}

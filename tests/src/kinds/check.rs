@@ -80,10 +80,18 @@ pub fn run_engine(case: &Case) -> Result<(), String> {
         }
         (Err(diag), _, Some(expected)) => {
             if !diag.message.contains(expected.as_str()) {
-                return Err(format!("error message differs\n  expected to contain: {expected}\n  actual: {}", diag.message));
+                return Err(format!(
+                    "error message differs\n  expected to contain: {expected}\n  actual: {}",
+                    diag.message
+                ));
             }
             if let Some(at) = &c.expect_error_at {
-                let text = c.rules.iter().chain(&c.requirements).find(|f| f.name == diag.source).map_or("", |f| f.text.as_str());
+                let text = c
+                    .rules
+                    .iter()
+                    .chain(&c.requirements)
+                    .find(|f| f.name == diag.source)
+                    .map_or("", |f| f.text.as_str());
                 let actual = diag.span.map(|span| {
                     let (line, col) = LineIndex::new(text).line_col(span.start);
                     format!("{}:{line}:{col}", diag.source)

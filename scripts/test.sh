@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# README command 2: install what is missing, then run every test: formatting, lints (native and wasm32),
+# the case corpus against engine and CLI, unit and property tests, the built dist/ (size budget and
+# end-to-end tests in headless Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "bootstrap"
+scripts/bootstrap.sh --test
+
+step "format"
+cargo fmt --all --check
+
+step "clippy (native)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy (wasm32: engine, bindings, app)"
+cargo clippy --target wasm32-unknown-unknown --locked -p policy-engine -p policy-wasm -p policy-web -- -D warnings
+
+step "unit, property and corpus tests (engine, CLI, app components)"
+cargo test --workspace --locked
+
+step "build dist/ (trunk, release, offline)"
+scripts/build-web.sh
+
+step "size budget"
+scripts/size-budget.sh dist
+
+step "end-to-end tests on dist/ in headless Chromium"
+scripts/e2e.sh
