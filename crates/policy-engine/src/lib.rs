@@ -5,6 +5,7 @@
 //! See `ARCHITECTURE.md` at the repository root for the pipeline and where each stage lives.
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod approval;
 pub mod check;
 pub mod decision;
@@ -24,3 +25,7 @@ pub use decision::{Decision, Reviewer};
 pub use diagnostic::{Diagnostic, LineIndex, Severity, Span};
 pub use paths::PathContext;
 pub use policy::{Evaluation, MatchOptions, PatternToken, Policy, PrefixRule, PrefixRuleMatch, RuleMatch, RuleOrigin};
+
+/// Which Codex this engine reproduces: released `codex-rs` (approval logic at core `0017bb4a`,
+/// released known-safe list, V1 per-field requirements merge by default).
+pub const CODEX_BEHAVIOUR: &str = "Codex CLI released behaviour (codex-rs core @ 0017bb4a)";
