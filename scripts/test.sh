@@ -23,6 +23,10 @@ cargo clippy --target wasm32-unknown-unknown --locked -p policy-engine -p policy
 step "unit, property and corpus tests (engine, CLI, app components)"
 cargo test --workspace --locked
 
+step "JS package: build pkg/ and run its API tests in Node"
+scripts/build-pkg.sh
+node --test crates/policy-wasm/tests/
+
 step "build dist/ (trunk, release, offline)"
 scripts/build-web.sh
 
