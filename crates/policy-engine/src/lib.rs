@@ -8,8 +8,10 @@
 pub mod api;
 pub mod approval;
 pub mod check;
+pub mod config;
 pub mod decision;
 pub mod diagnostic;
+pub mod explain;
 pub mod heuristics;
 pub mod json;
 pub mod paths;

@@ -160,7 +160,15 @@ impl PrefixRuleMatch {
         let mut out = String::from("PrefixRuleMatch { matched_prefix: [");
         push_debug_list(&mut out, &self.matched_prefix);
         let _ = write!(out, "], decision: {}, resolved_program: ", self.decision.debug_name());
-        push_debug_option(&mut out, self.resolved_program.as_deref());
+        // Codex's field is an `Option<AbsolutePathBuf>`, a tuple struct: `Some(AbsolutePathBuf("/usr/bin/git"))`.
+        match &self.resolved_program {
+            Some(p) => {
+                out.push_str("Some(AbsolutePathBuf(");
+                push_debug_str(&mut out, p);
+                out.push_str("))");
+            }
+            None => out.push_str("None"),
+        }
         out.push_str(", justification: ");
         push_debug_option(&mut out, self.justification.as_deref());
         out.push_str(", reviewer: ");

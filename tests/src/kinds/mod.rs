@@ -1,7 +1,14 @@
 //! One module per case kind. Each exposes `run_engine(&Case)` and, where the CLI can answer the
 //! same question, `run_cli(&Case, &CliRunner)`.
 
+pub mod amend;
+pub mod approval;
 pub mod check;
+pub mod dangerous;
+pub mod requirements;
+pub mod safe;
+pub mod split;
+pub mod workspace;
 
 use crate::Case;
 
@@ -9,6 +16,13 @@ use crate::Case;
 pub fn run_engine(case: &Case) -> Result<(), String> {
     match case.kind.as_str() {
         "check" => check::run_engine(case),
+        "split" => split::run_engine(case),
+        "safe" => safe::run_engine(case),
+        "dangerous" => dangerous::run_engine(case),
+        "approval" => approval::run_engine(case),
+        "amend" => amend::run_engine(case),
+        "requirements" => requirements::run_engine(case),
+        "workspace" => workspace::run_engine(case),
         other => Err(format!("unknown case kind `{other}`")),
     }
 }

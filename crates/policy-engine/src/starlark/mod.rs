@@ -1,9 +1,39 @@
 //! Starlark `.rules` files (spec §3.1): parse with `starlark_syntax`, evaluate with our own small
 //! evaluator, and build a [`crate::Policy`].
+//!
+//! The evaluator covers the part of Starlark rules files use (assignments, functions, loops,
+//! comprehensions, f-strings, the common globals and string/list/dict methods) with
+//! starlark-rust's scoping rules and messages. Anything else is an error at its span that says
+//! the playground does not support it; nothing is silently skipped. Evaluation is bounded in
+//! steps, nesting and sizes, so hostile input ends in an `input too large` or `evaluation limit
+//! exceeded` error instead of a hang.
 
-use crate::diagnostic::Diagnostic;
+mod builtins;
+mod error;
+mod eval;
+mod resolve;
+mod rules;
+#[cfg(test)]
+mod tests;
+mod value;
+
+use std::sync::Arc;
+
+use starlark_syntax::codemap::Span as CodeSpan;
+use starlark_syntax::syntax::{AstModule, Dialect};
+
+use crate::diagnostic::{Diagnostic, LineIndex, Span};
 use crate::paths::PathContext;
 use crate::policy::Policy;
+use error::{ErrorKind, EvalError, Fallible};
+use eval::{Frame, Interp, MAX_STEPS};
+use rules::{RulesBuilder, validate_examples};
+
+/// Largest accepted `.rules` file.
+pub const MAX_SOURCE_BYTES: usize = 1 << 20;
+/// Deepest accepted nesting of brackets, blocks and chained unary operators, checked before
+/// parsing because the parser recurses once per level.
+pub const MAX_NESTING: usize = 100;
 
 /// One `.rules` file to load: its name (shown in messages and origins) and its text.
 #[derive(Debug, Clone, Copy)]
@@ -19,16 +49,304 @@ pub struct RulesFile<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RulesLoadError {
     /// The problem: `message` is Codex's bare message (e.g. `invalid decision: maybe`), `source`
-    /// the file name, `span` the exact location.
+    /// the file name, `span` the most precise location we know (the offending argument when
+    /// there is one).
     pub diagnostic: Diagnostic,
+    /// Where Codex itself locates the problem (the failing expression or call, or the
+    /// `prefix_rule(...)` call of a failing example): the line of its warning. `None` when Codex
+    /// reports no location.
+    pub codex_span: Option<Span>,
+    /// See [`RulesLoadError::codex_warning`].
+    codex_warning: String,
+}
+
+impl RulesLoadError {
+    /// The warning Codex shows when it drops file rules because of this error (spec §3.1.1):
+    /// `<path>:<line>: <message> (problem is on or around line <line>)`, or `<path>: <message>`
+    /// when Codex has no location. Starlark errors show as `error: <message>` (or
+    /// `starlark error: error: <message>` when they did not happen inside a call); the two
+    /// example errors show bare.
+    pub fn codex_warning(&self) -> &str {
+        &self.codex_warning
+    }
+}
+
+/// Diagnostic codes of load errors.
+mod codes {
+    pub const SYNTAX: &str = "starlark/syntax";
+    pub const EVAL: &str = "starlark/error";
+    pub const UNSUPPORTED: &str = "starlark/unsupported";
+    pub const LIMIT: &str = "starlark/limit";
+    pub const DECISION: &str = "rules/invalid-decision";
+    pub const PATTERN: &str = "rules/invalid-pattern";
+    pub const EXAMPLE: &str = "rules/invalid-example";
+    pub const RULE: &str = "rules/invalid-rule";
+    pub const EXAMPLE_DID_MATCH: &str = "rules/example-did-match";
+    pub const EXAMPLE_DID_NOT_MATCH: &str = "rules/example-did-not-match";
 }
 
 /// Loads `files` in order into one policy: rules accumulate, `host_executable` redefinitions
 /// replace earlier ones, and each file's `match`/`not_match` examples are checked after that file
-/// is evaluated. `paths` expands `~/` in `host_executable` paths.
+/// is evaluated. `paths` expands `~/` in `host_executable` paths and resolves example programs.
 pub fn load_rules_files(files: &[RulesFile<'_>], paths: &PathContext) -> Result<Policy, RulesLoadError> {
-    let _ = (files, paths);
-    Err(RulesLoadError {
-        diagnostic: Diagnostic::error("starlark/unsupported", "starlark rules files are not supported yet"),
-    })
+    let mut builder =
+        RulesBuilder { policy: Policy::new(), pending: Vec::new(), source: Arc::from(""), paths: paths.clone() };
+    let mut steps = MAX_STEPS;
+    for file in files {
+        builder.source = Arc::from(file.name);
+        builder.pending.clear();
+        load_one(file, &mut builder, &mut steps)
+            .and_then(|()| validate_examples(&builder, 0))
+            .map_err(|e| load_error(file, *e))?;
+    }
+    Ok(builder.policy)
+}
+
+fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -> Fallible<()> {
+    if file.text.len() > MAX_SOURCE_BYTES {
+        return Err(EvalError::limit(format!("input too large: the file is larger than {MAX_SOURCE_BYTES} bytes")));
+    }
+    if let Some(at) = excessive_nesting(file.text) {
+        return Err(EvalError::limit(format!("input too large: nested more than {MAX_NESTING} levels deep")).at(at));
+    }
+    let mut dialect = Dialect::Extended.clone();
+    dialect.enable_f_strings = true;
+    let ast = AstModule::parse(file.name, file.text.to_owned(), &dialect).map_err(|e| {
+        let err = EvalError::new(ErrorKind::Syntax, e.without_diagnostic().to_string());
+        match e.span() {
+            Some(s) => err.at(span(s.span)),
+            None => err,
+        }
+    })?;
+    let resolution = resolve::resolve_module(ast.statement(), file.text)?;
+    let module_frame = Frame::new(resolution.module_frame_size, None);
+    let mut interp = Interp {
+        res: &resolution,
+        module: vec![None; resolution.module_names.len()],
+        steps,
+        depth: 0,
+        calls: 0,
+        rules: builder,
+    };
+    interp.exec(ast.statement(), &module_frame)?;
+    Ok(())
+}
+
+fn load_error(file: &RulesFile<'_>, e: EvalError) -> RulesLoadError {
+    let code = match e.kind {
+        ErrorKind::Syntax => codes::SYNTAX,
+        ErrorKind::Starlark => codes::EVAL,
+        ErrorKind::Decision => codes::DECISION,
+        ErrorKind::Pattern => codes::PATTERN,
+        ErrorKind::Example => codes::EXAMPLE,
+        ErrorKind::Rule => codes::RULE,
+        ErrorKind::ExampleDidMatch => codes::EXAMPLE_DID_MATCH,
+        ErrorKind::ExampleDidNotMatch => codes::EXAMPLE_DID_NOT_MATCH,
+        ErrorKind::Unsupported => codes::UNSUPPORTED,
+        ErrorKind::Limit => codes::LIMIT,
+    };
+    let codex_span = match e.kind {
+        ErrorKind::Unsupported | ErrorKind::Limit => e.codex_span.or(e.span),
+        _ => e.codex_span,
+    };
+    let codex_warning = render_codex_warning(file, &e, codex_span);
+    let mut diagnostic = Diagnostic::error(code, e.message).in_source(file.name);
+    diagnostic.span = e.span.or(e.codex_span);
+    diagnostic.help = match e.kind {
+        ErrorKind::Unsupported => Some(
+            "the playground evaluates the part of Starlark that rules files use; Codex itself may accept this".to_owned(),
+        ),
+        ErrorKind::Limit => Some(format!(
+            "the playground stops after {MAX_STEPS} evaluation steps, {} nested levels or {} items; Codex has no such limits",
+            eval::MAX_DEPTH,
+            eval::MAX_ITEMS
+        )),
+        _ => None,
+    };
+    RulesLoadError { diagnostic, codex_span, codex_warning }
+}
+
+/// Codex's `format_exec_policy_error_with_source`, applied to the text Codex renders for this
+/// error: example errors print bare; Starlark errors print `starlark error: ` plus
+/// starlark-rust's diagnostic, which starts with a traceback when the error left a function.
+fn render_codex_warning(file: &RulesFile<'_>, e: &EvalError, codex_span: Option<Span>) -> String {
+    let rendered = match e.kind {
+        ErrorKind::ExampleDidMatch | ErrorKind::ExampleDidNotMatch => e.message.clone(),
+        _ if e.traceback => format!("starlark error: Traceback (most recent call last):\nerror: {}", e.message),
+        _ => format!("starlark error: error: {}", e.message),
+    };
+    let structured = codex_span.map(|s| LineIndex::new(file.text).line_col(s.start).0);
+    let location = match (structured, parse_starlark_line(&rendered)) {
+        (Some(1), Some((path, line))) if line > 1 => Some((path.to_owned(), line)),
+        (Some(line), _) => Some((file.name.to_owned(), line)),
+        (None, parsed) => parsed.map(|(p, l)| (p.to_owned(), l)),
+    };
+    let message = message_for_display(&rendered);
+    match location {
+        Some((path, line)) => format!("{path}:{line}: {message} (problem is on or around line {line})"),
+        None => format!("{}: {message}", file.name),
+    }
+}
+
+/// Codex's `exec_policy_message_for_display`.
+fn message_for_display(rendered: &str) -> String {
+    if let Some(line) = rendered.lines().find(|l| l.trim_start().starts_with("error: ")) {
+        return line.to_owned();
+    }
+    if let Some(first) = rendered.lines().next()
+        && let Some((_, detail)) = first.rsplit_once(": starlark error: ")
+    {
+        return detail.trim().to_owned();
+    }
+    rendered.lines().next().unwrap_or_default().trim().to_owned()
+}
+
+/// Codex's `parse_starlark_line_from_message`: `path:line:col: starlark error:` on the first line.
+fn parse_starlark_line(rendered: &str) -> Option<(&str, usize)> {
+    let first = rendered.lines().next()?.trim();
+    let (path_and_position, _) = first.rsplit_once(": starlark error:")?;
+    let mut parts = path_and_position.rsplitn(3, ':');
+    parts.next()?.parse::<usize>().ok()?;
+    let line = parts.next()?.parse::<usize>().ok()?;
+    let path = parts.next()?;
+    (line > 0).then_some((path, line))
+}
+
+pub(crate) fn span(s: CodeSpan) -> Span {
+    Span::new(s.begin().get() as usize, s.end().get() as usize)
+}
+
+pub(crate) use resolve::levenshtein as resolve_levenshtein;
+
+/// Finds where `text` nests deeper than [`MAX_NESTING`]: open brackets, indented blocks, and
+/// runs of prefix operators (`-`, `+`, `~`, `not`, `lambda`, `else`) that the parser handles
+/// recursively. An over-estimate on purpose: it only has to keep the parser's stack bounded.
+fn excessive_nesting(text: &str) -> Option<Span> {
+    let bytes = text.as_bytes();
+    // Per open bracket level: prefix operators pending at that level.
+    let mut levels: Vec<usize> = vec![0];
+    let mut indents: Vec<usize> = vec![0];
+    let mut at_line_start = true;
+    let mut operand_before = false;
+    let mut i = 0;
+    let depth = |levels: &Vec<usize>, indents: &Vec<usize>| levels.len() + levels.iter().sum::<usize>() + indents.len();
+    while let Some(&b) = bytes.get(i) {
+        if at_line_start && levels.len() == 1 {
+            let start = i;
+            while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+                i += 1;
+            }
+            if !matches!(bytes.get(i), Some(b'\n' | b'\r' | b'#') | None) {
+                let width = i - start;
+                while indents.last().is_some_and(|&w| width < w) {
+                    indents.pop();
+                }
+                if indents.last().is_some_and(|&w| width > w) {
+                    indents.push(width);
+                }
+            }
+            at_line_start = false;
+            continue;
+        }
+        match b {
+            b'#' => {
+                while !matches!(bytes.get(i), Some(b'\n') | None) {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' => {
+                if levels.len() == 1 {
+                    at_line_start = true;
+                    if let Some(l) = levels.last_mut() {
+                        *l = 0;
+                    }
+                }
+                operand_before = false;
+            }
+            b'\\' if bytes.get(i + 1) == Some(&b'\n') => i += 1,
+            b'"' | b'\'' => {
+                i = skip_string(bytes, i);
+                operand_before = true;
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                levels.push(0);
+                operand_before = false;
+            }
+            b')' | b']' | b'}' => {
+                if levels.len() > 1 {
+                    levels.pop();
+                }
+                operand_before = true;
+            }
+            b',' | b';' => {
+                if let Some(l) = levels.last_mut() {
+                    *l = 0;
+                }
+                operand_before = false;
+            }
+            b'-' | b'+' | b'~' if !operand_before => {
+                if let Some(l) = levels.last_mut() {
+                    *l += 1;
+                }
+            }
+            b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => {
+                let start = i;
+                while matches!(bytes.get(i), Some(b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9')) {
+                    i += 1;
+                }
+                let word = text.get(start..i).unwrap_or_default();
+                // A string prefix (`r"`, `f'`, `b"`, …) belongs to the string.
+                if matches!(bytes.get(i), Some(b'"' | b'\'')) && word.len() <= 2 {
+                    continue;
+                }
+                let prefix = matches!(word, "not" | "lambda" | "else" | "if") && !(word == "not" && operand_before);
+                if prefix {
+                    if let Some(l) = levels.last_mut() {
+                        *l += 1;
+                    }
+                }
+                operand_before = !prefix && !matches!(word, "and" | "or" | "in" | "for" | "return" | "not");
+                if depth(&levels, &indents) > MAX_NESTING {
+                    return Some(Span::new(start, i));
+                }
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {}
+            _ => operand_before = false,
+        }
+        if depth(&levels, &indents) > MAX_NESTING {
+            return Some(Span::new(i, i + 1));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Index just past the string literal starting at `i` (quote char), honouring triple quotes and
+/// backslash escapes; an unterminated string runs to the end of its line (or of the text).
+fn skip_string(bytes: &[u8], i: usize) -> usize {
+    let q = bytes.get(i).copied().unwrap_or(b'"');
+    let triple = bytes.get(i + 1) == Some(&q) && bytes.get(i + 2) == Some(&q);
+    let mut j = if triple { i + 3 } else { i + 1 };
+    while let Some(&c) = bytes.get(j) {
+        if c == b'\\' {
+            j += 2;
+            continue;
+        }
+        if c == q {
+            if !triple {
+                return j + 1;
+            }
+            if bytes.get(j + 1) == Some(&q) && bytes.get(j + 2) == Some(&q) {
+                return j + 3;
+            }
+        }
+        if c == b'\n' && !triple {
+            return j;
+        }
+        j += 1;
+    }
+    j
 }

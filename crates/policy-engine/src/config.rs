@@ -1,0 +1,126 @@
+//! The user's own configuration (`config.toml`, a profile, `codex -c KEY=VALUE`), read into the
+//! [`UserConfig`] that requirements are resolved against (spec §2.6).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::requirements::document::{ApprovalPolicyToml, ApprovalsReviewerToml, SandboxModeToml, WebSearchModeToml};
+use crate::requirements::mcp::{ConfiguredMcpServer, McpTransport};
+use crate::requirements::settings::UserConfig;
+
+/// The keys of `config.toml` that requirements constrain; everything else is ignored, like the
+/// rest of a real `config.toml` is for policy purposes.
+#[derive(Debug, Default, Deserialize)]
+struct ConfigToml {
+    approval_policy: Option<ApprovalPolicyToml>,
+    sandbox_mode: Option<SandboxModeToml>,
+    web_search: Option<WebSearchModeToml>,
+    approvals_reviewer: Option<ApprovalsReviewerToml>,
+    #[serde(default)]
+    features: BTreeMap<String, bool>,
+    #[serde(default)]
+    mcp_servers: BTreeMap<String, McpServerToml>,
+}
+
+#[derive(Debug, Deserialize)]
+struct McpServerToml {
+    command: Option<String>,
+    url: Option<String>,
+}
+
+/// Reads a `config.toml`-shaped table. Errors are serde's text (`unknown variant …`), as Codex
+/// reports a bad config value.
+pub fn user_config_from_table(table: &toml::Table) -> Result<UserConfig, String> {
+    let parsed: ConfigToml = toml::Value::Table(table.clone()).try_into().map_err(|e: toml::de::Error| e.message().to_owned())?;
+    let mut mcp_servers = Vec::new();
+    for (name, server) in parsed.mcp_servers {
+        let transport = match (server.command, server.url) {
+            (Some(command), None) => McpTransport::Stdio { command },
+            (None, Some(url)) => McpTransport::Http { url },
+            _ => return Err(format!("mcp server `{name}` needs exactly one of `command` or `url`")),
+        };
+        mcp_servers.push(ConfiguredMcpServer { name, transport, plugin: None });
+    }
+    Ok(UserConfig {
+        approval_policy: parsed.approval_policy.map(ApprovalPolicyToml::value),
+        sandbox_mode: parsed.sandbox_mode.map(SandboxModeToml::value),
+        web_search: parsed.web_search.map(WebSearchModeToml::value),
+        approvals_reviewer: parsed.approvals_reviewer.map(ApprovalsReviewerToml::value),
+        features: parsed.features,
+        mcp_servers,
+    })
+}
+
+/// Reads `config.toml` text.
+pub fn user_config_from_toml(text: &str) -> Result<UserConfig, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    user_config_from_table(&table)
+}
+
+/// Applies one `KEY=VALUE` override as `codex -c` does: VALUE is parsed as a TOML value when it
+/// parses, else taken as a plain string; dotted keys (`features.apps=false`) create tables.
+pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<(), String> {
+    let Some((key, raw)) = assignment.split_once('=') else {
+        return Err(format!("invalid override `{assignment}`: expected KEY=VALUE"));
+    };
+    let key = key.trim();
+    if key.is_empty() || key.split('.').any(str::is_empty) {
+        return Err(format!("invalid override `{assignment}`: empty key"));
+    }
+    let value = parse_value(raw.trim());
+    let mut parts: Vec<&str> = key.split('.').collect();
+    let Some(last) = parts.pop() else {
+        return Err(format!("invalid override `{assignment}`: empty key"));
+    };
+    let mut current = table;
+    for part in parts {
+        let entry = current.entry(part.to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        let toml::Value::Table(next) = entry else {
+            return Err(format!("invalid override `{assignment}`"));
+        };
+        current = next;
+    }
+    current.insert(last.to_owned(), value);
+    Ok(())
+}
+
+fn parse_value(raw: &str) -> toml::Value {
+    #[derive(Deserialize)]
+    struct Wrapper {
+        v: toml::Value,
+    }
+    toml::from_str::<Wrapper>(&format!("v = {raw}")).map_or_else(|_| toml::Value::String(raw.to_owned()), |w| w.v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{ApprovalPolicy, SandboxMode};
+
+    #[test]
+    fn overrides_parse_as_toml_or_plain_strings() {
+        let mut table = toml::Table::new();
+        apply_override(&mut table, "approval_policy=never").unwrap();
+        apply_override(&mut table, "sandbox_mode=\"workspace-write\"").unwrap();
+        apply_override(&mut table, "features.apps=false").unwrap();
+        let config = user_config_from_table(&table).unwrap();
+        assert_eq!(config.approval_policy, Some(ApprovalPolicy::Never));
+        assert_eq!(config.sandbox_mode, Some(SandboxMode::WorkspaceWrite));
+        assert_eq!(config.features.get("apps"), Some(&false));
+        let mut granular = toml::Table::new();
+        apply_override(
+            &mut granular,
+            "approval_policy={ granular = { sandbox_approval = true, rules = false, skill_approval = true, request_permissions = true, mcp_elicitations = true } }",
+        )
+        .unwrap();
+        assert!(matches!(user_config_from_table(&granular).unwrap().approval_policy, Some(ApprovalPolicy::Granular(g)) if !g.rules));
+        let mut bad = toml::Table::new();
+        apply_override(&mut bad, "approval_policy=sometimes").unwrap();
+        assert!(user_config_from_table(&bad).unwrap_err().contains("unknown variant `sometimes`"));
+        assert!(apply_override(&mut bad, "novalue").is_err());
+    }
+}

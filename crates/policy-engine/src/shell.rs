@@ -1,1 +1,0 @@
-//! Splitting shell wrappers into the commands Codex evaluates (spec §3.4, §8).
