@@ -51,3 +51,43 @@ pub fn path_context(cwd: Option<&PathBuf>, home: Option<&PathBuf>) -> PathContex
         .map_or(default.home, |p| p.display().to_string());
     PathContext { cwd, home }
 }
+
+/// A workspace file read from disk, with every text it references (for line/column rendering).
+#[derive(Debug)]
+pub struct LoadedWorkspace {
+    /// The parsed model.
+    pub workspace: policy_engine::workspace::Workspace,
+    /// Diagnostics that did not stop parsing (per-policy problems, warnings).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The workspace file and every file it references, by the name diagnostics use.
+    pub sources: Vec<SourceFile>,
+}
+
+/// Reads and parses a workspace file; `file = …` references resolve relative to it. Errors in the
+/// workspace file itself (unknown keys, dangling names) are fatal here; problems inside one
+/// policy stay diagnostics so other users' answers still come out.
+pub fn load_workspace(path: &Path) -> Result<LoadedWorkspace, String> {
+    let main = read_source(path, "workspace")?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let referenced = std::cell::RefCell::new(Vec::new());
+    let resolve = |relative: &str| -> Result<String, String> {
+        let file = read_source(&base.join(relative), "file")?;
+        let text = file.text.clone();
+        referenced.borrow_mut().push(SourceFile { name: relative.to_owned(), text: file.text });
+        Ok(text)
+    };
+    let parsed = policy_engine::workspace::parse_workspace(&main.text, &main.name, &resolve);
+    let mut sources = vec![main];
+    sources.extend(referenced.into_inner());
+    let refs: Vec<&SourceFile> = sources.iter().collect();
+    let fatal: Vec<String> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == policy_engine::Severity::Error && (d.source == refs[0].name || parsed.workspace.is_none()))
+        .map(|d| render_diagnostic(d, &refs))
+        .collect();
+    match parsed.workspace {
+        Some(workspace) if fatal.is_empty() => Ok(LoadedWorkspace { workspace, diagnostics: parsed.diagnostics, sources }),
+        _ => Err(fatal.join("\n")),
+    }
+}

@@ -24,8 +24,18 @@ struct Cli {
 enum Command {
     /// Evaluate a command against rules files, exactly like `codex execpolicy check`.
     Check(commands::check::CheckArgs),
+    /// Explain what Codex does for a person and a command, and why.
+    Explain(commands::explain::ExplainArgs),
     /// Serve the built playground (dist/) on 127.0.0.1, offline.
     Serve(commands::serve::ServeArgs),
+    /// Find problems in a workspace, requirements and rules files (exit 1 on any error).
+    Lint(commands::lint::LintArgs),
+    /// Show exactly what changes between two workspaces, requirements or rules files.
+    Diff(commands::diff::DiffArgs),
+    /// Run policy tests (a cases file) against a workspace, with coverage (exit 1 on a failure).
+    Test(commands::test::TestArgs),
+    /// Replay recorded commands (JSON lines) against a draft workspace, streaming.
+    Replay(commands::replay::ReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,7 +49,12 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => commands::check::run(&args),
+        Command::Explain(args) => commands::explain::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
+        Command::Lint(args) => commands::lint::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
+        Command::Test(args) => commands::test::run(&args),
+        Command::Replay(args) => commands::replay::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -370,3 +370,80 @@ pub fn explanation_json(e: &Explanation) -> Json {
     );
     out
 }
+
+/// A workspace for questions about loose files (design.md, `explain` without `--workspace`): the
+/// user has Codex local, there is no cloud policy, each requirements document is a system layer
+/// (labelled with its name, as Codex labels `/etc/codex/requirements.toml` with its path) and
+/// each rules file is a user rules file.
+pub fn loose_workspace(requirements: &[RulesFile<'_>], rules: &[RulesFile<'_>]) -> Workspace {
+    use crate::requirements::layers::LayerKind;
+    use crate::workspace::file::{LayerSpec, Named, Role, TextOrigin};
+    use crate::workspace::rbac::Permissions;
+
+    let role = "Member";
+    Workspace {
+        name: Some("loose files".to_owned()),
+        default_role: Some(Named { name: role.to_owned(), span: crate::Span::default() }),
+        roles: vec![Role {
+            name: role.to_owned(),
+            span: crate::Span::default(),
+            permissions: Permissions { codex_local: true, ..Permissions::default() },
+        }],
+        layers: requirements
+            .iter()
+            .map(|f| LayerSpec {
+                kind: LayerKind::System,
+                path: Some(f.name.to_owned()),
+                text: Some(f.text.to_owned()),
+                origin: TextOrigin::File { path: f.name.to_owned() },
+                span: crate::Span::default(),
+            })
+            .collect(),
+        rules: crate::workspace::file::WorkspaceRules {
+            user: rules
+                .iter()
+                .map(|f| RulesFileSpec {
+                    name: f.name.to_owned(),
+                    text: Some(f.text.to_owned()),
+                    trusted: true,
+                    span: crate::Span::default(),
+                })
+                .collect(),
+            ..Default::default()
+        },
+        ..Workspace::default()
+    }
+}
+
+/// A place in a source text, resolved for display: which document, and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceRef<'a> {
+    /// What to call it (policy name, layer path, rules file name).
+    pub name: &'a str,
+    /// The text a span points into.
+    pub text: &'a str,
+}
+
+impl Explanation {
+    /// The text a rule origin's span points into: rules files by name, requirements rules by
+    /// their layer label (`cloud requirements` is the selected policy's document).
+    pub fn origin_source<'w>(&self, workspace: &'w Workspace, origin_source: &str) -> Option<SourceRef<'w>> {
+        let spec = |s: &'w RulesFileSpec| s.text.as_deref().map(|text| SourceRef { name: &s.name, text });
+        let rules = &workspace.rules;
+        if let Some(found) =
+            rules.system.iter().chain(&rules.user).chain(&rules.project).find(|s| s.name == origin_source).and_then(spec)
+        {
+            return Some(found);
+        }
+        if origin_source == crate::requirements::RequirementSource::Cloud.label() {
+            let policy = workspace.policy(self.policy.name.as_deref()?)?;
+            return policy.text.as_deref().map(|text| SourceRef { name: &policy.name, text });
+        }
+        workspace.layers.iter().find_map(|layer| {
+            let input = layer.to_input()?;
+            (input.source.label() == origin_source)
+                .then_some(())
+                .and(layer.text.as_deref().map(|text| SourceRef { name: layer.path.as_deref().unwrap_or("layer"), text }))
+        })
+    }
+}

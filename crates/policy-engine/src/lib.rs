@@ -5,6 +5,7 @@
 //! See `ARCHITECTURE.md` at the repository root for the pipeline and where each stage lives.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod api;
 pub mod approval;
 pub mod check;

@@ -5,7 +5,9 @@ pub mod amend;
 pub mod approval;
 pub mod check;
 pub mod dangerous;
+pub mod explain;
 pub mod requirements;
+pub mod rules;
 pub mod safe;
 pub mod split;
 pub mod workspace;
@@ -16,12 +18,14 @@ use crate::Case;
 pub fn run_engine(case: &Case) -> Result<(), String> {
     match case.kind.as_str() {
         "check" => check::run_engine(case),
+        "explain" => explain::run_engine(case),
         "split" => split::run_engine(case),
         "safe" => safe::run_engine(case),
         "dangerous" => dangerous::run_engine(case),
         "approval" => approval::run_engine(case),
         "amend" => amend::run_engine(case),
         "requirements" => requirements::run_engine(case),
+        "rules" => rules::run_engine(case),
         "workspace" => workspace::run_engine(case),
         other => Err(format!("unknown case kind `{other}`")),
     }
@@ -31,6 +35,7 @@ pub fn run_engine(case: &Case) -> Result<(), String> {
 pub fn run_cli(case: &Case, bin: &std::path::Path) -> Result<bool, String> {
     match case.kind.as_str() {
         "check" => check::run_cli(case, bin).map(|()| true),
+        "explain" => explain::run_cli(case, bin).map(|()| true),
         _ => Ok(false),
     }
 }

@@ -1,4 +1,9 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod diff;
+pub mod lint;
+pub mod replay;
+pub mod explain;
 pub mod serve;
+pub mod test;

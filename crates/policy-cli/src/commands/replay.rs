@@ -1,0 +1,93 @@
+//! `codex-policy replay --workspace W.toml [--baseline B.toml] LOG.jsonl`: recorded commands
+//! evaluated against a draft workspace (and the current one), streamed line by line so a log of
+//! any length runs in constant memory. A malformed line is reported with its number and skipped.
+//! `LOG` may be `-` for stdin. Exit 0 (malformed lines are reported, not fatal); 2 on bad input.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use policy_engine::analysis::replay::Replay;
+use policy_engine::config::{apply_override, user_config_from_table};
+use policy_engine::explain::{Evaluator, ExplainOptions};
+
+use crate::commands::lint::{load_valid_workspace, paths};
+
+/// Flags of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The draft workspace to evaluate the log against.
+    #[arg(long, value_name = "FILE")]
+    workspace: PathBuf,
+    /// The workspace in force today, to report what would newly be blocked or asked.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// The log: JSON lines (`-` for stdin).
+    #[arg(value_name = "LOG")]
+    log: PathBuf,
+    /// A user config value every command runs with (as `codex -c KEY=VALUE`); repeatable.
+    #[arg(long = "config", value_name = "KEY=VALUE")]
+    config: Vec<String>,
+    /// Host name, for `remote_sandbox_config`.
+    #[arg(long, value_name = "HOST")]
+    host: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Working directory that relative program paths resolve against (default: the process's).
+    #[arg(long, value_name = "DIR")]
+    cwd: Option<PathBuf>,
+    /// Home directory that `~/` expands to (default: `$HOME`).
+    #[arg(long, value_name = "DIR")]
+    home: Option<PathBuf>,
+}
+
+/// Runs `replay`.
+pub fn run(args: &ReplayArgs) -> Result<ExitCode, String> {
+    let draft_loaded = load_valid_workspace(&args.workspace)?;
+    let baseline_loaded = args.baseline.as_ref().map(|p| load_valid_workspace(p)).transpose()?;
+    let mut table = Default::default();
+    for assignment in &args.config {
+        apply_override(&mut table, assignment).map_err(|e| format!("--config: {e}"))?;
+    }
+    let config = user_config_from_table(&table).map_err(|e| format!("--config: {e}"))?;
+    let paths = paths(args.cwd.as_ref(), args.home.as_ref());
+    let Some(draft_ws) = &draft_loaded.parse.workspace else { return Err("not a workspace file".into()) };
+    let draft = Evaluator::new(draft_ws, ExplainOptions::default(), paths.clone());
+    let baseline = baseline_loaded
+        .as_ref()
+        .and_then(|l| l.parse.workspace.as_ref())
+        .map(|ws| Evaluator::new(ws, ExplainOptions::default(), paths.clone()));
+    let log_name = args.log.display().to_string();
+    let input: Box<dyn Read> = if log_name == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(&args.log).map_err(|e| format!("failed to read log at {log_name}: {e}"))?;
+        Box::new(file)
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, input);
+    let mut replay = Replay::new(&draft, baseline.as_ref(), config, args.host.clone(), paths);
+    let mut buffer = Vec::with_capacity(4096);
+    let mut number = 0u64;
+    loop {
+        buffer.clear();
+        match reader.read_until(b'\n', &mut buffer) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => return Err(format!("{log_name}:{}: failed to read: {e}", number + 1)),
+        }
+        number += 1;
+        match std::str::from_utf8(&buffer) {
+            Ok(line) => replay.feed(number, line),
+            Err(e) => replay.malformed(number, format!("not valid UTF-8 (at byte {})", e.valid_up_to())),
+        }
+    }
+    let report = replay.finish();
+    if args.json {
+        println!("{}", report.to_json().to_pretty());
+    } else {
+        print!("{}", report.render_text(&log_name, &[]));
+    }
+    Ok(ExitCode::SUCCESS)
+}
