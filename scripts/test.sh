@@ -14,6 +14,9 @@ scripts/bootstrap.sh --test
 step "format"
 cargo fmt --all --check
 
+step "supply chain: licences, bans, sources"
+cargo deny --all-features check licenses bans sources
+
 step "clippy (native)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
@@ -23,6 +26,9 @@ cargo clippy --target wasm32-unknown-unknown --locked -p policy-engine -p policy
 step "unit, property and corpus tests (engine, CLI, app components)"
 cargo test --workspace --locked
 
+step "the corpus through the wasm32 engine in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p policy-tests --target wasm32-unknown-unknown --test wasm_corpus
+
 step "JS package: build pkg/ and run its API tests in Node"
 scripts/build-pkg.sh
 node --test crates/policy-wasm/tests/
@@ -30,7 +36,7 @@ node --test crates/policy-wasm/tests/
 step "build dist/ (trunk, release, offline)"
 scripts/build-web.sh
 
-step "size budget"
+step "size budget (dist/, gzipped)"
 scripts/size-budget.sh dist
 
 step "end-to-end tests on dist/ in headless Chromium"

@@ -5,6 +5,8 @@
 
 pub mod kinds;
 
+include!(concat!(env!("OUT_DIR"), "/embedded_cases.rs"));
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -54,6 +56,12 @@ pub fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
 }
 
+/// Parses the cases of one case file's text.
+pub fn parse_case_file(file: &Path, text: &str) -> Result<Vec<LocatedCase>, String> {
+    let parsed: CaseFile = toml::from_str(text).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(parsed.case.into_iter().enumerate().map(|(index, case)| LocatedCase { file: file.to_path_buf(), index, case }).collect())
+}
+
 /// Reads every case file under `dir`, sorted by path.
 pub fn load_cases(dir: &Path) -> Result<Vec<LocatedCase>, String> {
     let mut files = Vec::new();
@@ -62,10 +70,7 @@ pub fn load_cases(dir: &Path) -> Result<Vec<LocatedCase>, String> {
     let mut out = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let parsed: CaseFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-        for (index, case) in parsed.case.into_iter().enumerate() {
-            out.push(LocatedCase { file: file.clone(), index, case });
-        }
+        out.extend(parse_case_file(&file, &text)?);
     }
     Ok(out)
 }
