@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+CARGO_DENY_VERSION=0.20.2
 
 log() { printf '\033[1mbootstrap:\033[0m %s\n' "$*" >&2; }
 
@@ -38,6 +39,10 @@ if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -d tools/node_modules/playwr
 fi
 
 if [ "${1:-}" = "--test" ]; then
+  if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+    log "installing cargo-deny $CARGO_DENY_VERSION (licence and source checks)"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+  fi
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     log "installing Debian chromium and chromium-driver"
     export DEBIAN_FRONTEND=noninteractive
