@@ -5,9 +5,13 @@ pub mod amend;
 pub mod approval;
 pub mod check;
 pub mod dangerous;
+pub mod diff;
 pub mod explain;
+pub mod lint;
+pub mod policy_test;
 pub mod requirements;
 pub mod rules;
+pub mod replay;
 pub mod safe;
 pub mod split;
 pub mod workspace;
@@ -27,6 +31,10 @@ pub fn run_engine(case: &Case) -> Result<(), String> {
         "requirements" => requirements::run_engine(case),
         "rules" => rules::run_engine(case),
         "workspace" => workspace::run_engine(case),
+        "lint" => lint::run_engine(case),
+        "diff" => diff::run_engine(case),
+        "policy-test" => policy_test::run_engine(case),
+        "replay" => replay::run_engine(case),
         other => Err(format!("unknown case kind `{other}`")),
     }
 }
@@ -36,6 +44,10 @@ pub fn run_cli(case: &Case, bin: &std::path::Path) -> Result<bool, String> {
     match case.kind.as_str() {
         "check" => check::run_cli(case, bin).map(|()| true),
         "explain" => explain::run_cli(case, bin).map(|()| true),
+        "lint" => lint::run_cli(case, bin).map(|()| true),
+        "diff" => diff::run_cli(case, bin).map(|()| true),
+        "policy-test" => policy_test::run_cli(case, bin).map(|()| true),
+        "replay" => replay::run_cli(case, bin).map(|()| true),
         _ => Ok(false),
     }
 }

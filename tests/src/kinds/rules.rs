@@ -78,7 +78,9 @@ pub fn run_engine(case: &Case) -> Result<(), String> {
             if let Some(expected) = &c.expect_origins {
                 let actual: Vec<String> = policy
                     .rules()
-                    .map(|r| r.origin.as_ref().map_or("<none>".to_owned(), |o| location(&c.files, &o.source, o.span.start)))
+                    .map(|r| {
+                        r.origin.as_ref().map_or("<none>".to_owned(), |o| location(&c.files, &o.source, o.span.start))
+                    })
                     .collect();
                 expect_eq("origins", &expected.join("\n"), &actual.join("\n"))?;
             }
@@ -112,7 +114,10 @@ pub fn run_engine(case: &Case) -> Result<(), String> {
                 expect_eq("error message", expected, &e.diagnostic.message)?;
             }
             if let Some(expected) = &c.expect_error_at {
-                let actual = e.diagnostic.span.map_or("<no span>".to_owned(), |s| location(&c.files, &e.diagnostic.source, s.start));
+                let actual = e
+                    .diagnostic
+                    .span
+                    .map_or("<no span>".to_owned(), |s| location(&c.files, &e.diagnostic.source, s.start));
                 expect_eq("error location", expected, &actual)?;
             }
             if let Some(expected) = &c.expect_codex_warning {

@@ -17,17 +17,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use policy_engine::analysis::NamedText;
 use policy_engine::analysis::diff::{
-    FileKind, WorkspaceDiffOptions, detect_kind, diff_policies, diff_workspaces, loose_workspace, parse_commands,
+    FileKind, WorkspaceDiffOptions, detect_kind, diff_policies, diff_workspaces, parse_commands,
 };
-use policy_engine::explain::{Evaluator, ExplainOptions};
+use policy_engine::analysis::{NamedText, rule_site};
+use policy_engine::explain::{Evaluator, ExplainOptions, loose_workspace};
 use policy_engine::starlark::{RulesFile, load_rules_files};
 use policy_engine::workspace::Workspace;
 use policy_engine::{MatchOptions, RuleOrigin};
 
-use crate::commands::lint::{LoadedWorkspace, load_valid_workspace, paths};
-use crate::input::{SourceFile, read_source, render_diagnostic};
+use crate::commands::lint::{display_site, paths, workspace_dir};
+use crate::input::{SourceFile, load_workspace, read_source, render_diagnostic};
 
 /// Flags of `diff`.
 #[derive(Debug, Args)]
@@ -104,17 +104,15 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode, String> {
             }
         }
         FileKind::Requirements => {
-            let as_named = |f: &SourceFile| vec![NamedText { name: f.name.clone(), text: f.text.clone() }];
-            let (old_ws, new_ws) = (loose_workspace(&as_named(&old), &[]), loose_workspace(&as_named(&new), &[]));
+            let old_ws = loose_workspace(&[RulesFile { name: &old.name, text: &old.text }], &[]);
+            let new_ws = loose_workspace(&[RulesFile { name: &new.name, text: &new.text }], &[]);
             print_workspace_diff(&old_ws, &new_ws, &options, args.json, None);
         }
         FileKind::Workspace => {
-            let old_loaded = load_valid_workspace(&args.old)?;
-            let new_loaded = load_valid_workspace(&args.new)?;
-            let (Some(old_ws), Some(new_ws)) = (&old_loaded.parse.workspace, &new_loaded.parse.workspace) else {
-                return Err("not a workspace file".into());
-            };
-            print_workspace_diff(old_ws, new_ws, &options, args.json, Some((&old_loaded, &new_loaded)));
+            let old_loaded = load_workspace(&args.old)?;
+            let new_loaded = load_workspace(&args.new)?;
+            let dirs = (workspace_dir(&args.old), workspace_dir(&args.new));
+            print_workspace_diff(&old_loaded.workspace, &new_loaded.workspace, &options, args.json, Some(&dirs));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -125,25 +123,18 @@ fn print_workspace_diff(
     new: &Workspace,
     options: &WorkspaceDiffOptions,
     json: bool,
-    loaded: Option<(&LoadedWorkspace, &LoadedWorkspace)>,
+    dirs: Option<&(PathBuf, PathBuf)>,
 ) {
     let old_ev = Evaluator::new(old, ExplainOptions::default(), options.paths.clone());
     let new_ev = Evaluator::new(new, ExplainOptions::default(), options.paths.clone());
     let diff = diff_workspaces(&old_ev, &new_ev, options);
     // Rule sites are named relative to each workspace file; show them from here.
-    let shown = |site: String, side: Option<&LoadedWorkspace>| match side {
-        Some(l) => match site.split_once(':') {
-            Some((file, rest)) => format!("{}:{rest}", l.display_name(file)),
-            None => l.display_name(&site),
-        },
+    let shown = |ws: &Workspace, dir: Option<&PathBuf>, site: String| match dir {
+        Some(dir) => display_site(Some(ws), dir, &site),
         None => site,
     };
-    let old_site = |o: &RuleOrigin, policy: Option<&str>| {
-        shown(policy_engine::analysis::rule_site(old, policy, o), loaded.map(|l| l.0))
-    };
-    let new_site = |o: &RuleOrigin, policy: Option<&str>| {
-        shown(policy_engine::analysis::rule_site(new, policy, o), loaded.map(|l| l.1))
-    };
+    let old_site = |o: &RuleOrigin, policy: Option<&str>| shown(old, dirs.map(|d| &d.0), rule_site(old, policy, o));
+    let new_site = |o: &RuleOrigin, policy: Option<&str>| shown(new, dirs.map(|d| &d.1), rule_site(new, policy, o));
     if json {
         println!("{}", diff.to_json_with(&old_site, &new_site).to_pretty());
     } else {

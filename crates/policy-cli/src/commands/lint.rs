@@ -2,18 +2,19 @@
 //! with a stable code, location, message and help. Exit 1 when any finding is an error (Codex
 //! would reject the input), 0 otherwise; 2 when an input cannot be read.
 //!
-//! Also home of the workspace loader the analysis commands share: `file = "…"` references are
-//! read relative to the workspace file, and findings in those files are shown with that path.
+//! Lint reads the workspace with every problem kept as a finding (other commands use
+//! [`crate::input::load_workspace`], which stops at errors in the workspace file itself); findings
+//! in referenced files are shown with the workspace's directory in front.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use policy_engine::analysis::NamedText;
+use policy_engine::PathContext;
 use policy_engine::analysis::lint::{LintReport, lint_files, lint_workspace};
 use policy_engine::starlark::RulesFile;
-use policy_engine::workspace::{WorkspaceParse, parse_workspace};
-use policy_engine::{Diagnostic, PathContext, Severity};
+use policy_engine::workspace::file::TextOrigin;
+use policy_engine::workspace::{Workspace, WorkspaceParse, parse_workspace};
 
 use crate::input::{SourceFile, path_context, read_source};
 
@@ -40,8 +41,8 @@ pub struct LintArgs {
     home: Option<PathBuf>,
 }
 
-/// A workspace file read from disk, parsed, with the files it references.
-pub struct LoadedWorkspace {
+/// A workspace file read from disk and parsed, errors and all.
+pub struct ParsedWorkspaceFile {
     /// The workspace file.
     pub file: SourceFile,
     /// The parse (model + diagnostics).
@@ -50,72 +51,50 @@ pub struct LoadedWorkspace {
     pub dir: PathBuf,
 }
 
-impl LoadedWorkspace {
-    /// The path people should see for a label the engine uses: referenced files get the
-    /// workspace's directory in front, everything else stays.
-    pub fn display_name(&self, label: &str) -> String {
-        if label == self.file.name || label.is_empty() {
-            return label.to_owned();
-        }
-        let Some(ws) = &self.parse.workspace else { return label.to_owned() };
-        let referenced =
-            ws.policies.iter().any(
-                |p| matches!(&p.origin, policy_engine::workspace::file::TextOrigin::File { path } if path == label),
-            ) || ws.layers.iter().any(
-                |l| matches!(&l.origin, policy_engine::workspace::file::TextOrigin::File { path } if path == label),
-            ) || ws
-                .rules
-                .system
-                .iter()
-                .chain(&ws.rules.user)
-                .chain(&ws.rules.project)
-                .any(|r| r.name == label && self.dir.join(label).is_file());
-        if referenced { self.dir.join(label).display().to_string() } else { label.to_owned() }
-    }
-
-    /// Every text a diagnostic may point into, named as the engine names them.
-    pub fn sources(&self) -> Vec<NamedText> {
-        let mut out = vec![NamedText { name: self.file.name.clone(), text: self.file.text.clone() }];
-        if let Some(ws) = &self.parse.workspace {
-            for p in &ws.policies {
-                if let Some(text) = &p.text {
-                    out.push(NamedText { name: p.label(), text: text.clone() });
-                }
-            }
-            for l in &ws.layers {
-                if let (policy_engine::workspace::file::TextOrigin::File { path }, Some(text)) = (&l.origin, &l.text) {
-                    out.push(NamedText { name: path.clone(), text: text.clone() });
-                }
-            }
-            for r in ws.rules.system.iter().chain(&ws.rules.user).chain(&ws.rules.project) {
-                if let Some(text) = &r.text {
-                    out.push(NamedText { name: r.name.clone(), text: text.clone() });
-                }
-            }
-        }
-        out
-    }
-
-    /// The first error of the parse as one line `path:line:col: message` (for exit 2).
-    pub fn first_error(&self) -> Option<String> {
-        let d = self.parse.diagnostics.iter().find(|d| d.severity == Severity::Error)?;
-        Some(self.render(d))
-    }
-
-    /// One line for a diagnostic of this workspace.
-    pub fn render(&self, d: &Diagnostic) -> String {
-        let sources = self.sources();
-        let text = sources.iter().find(|s| s.name == d.source).map_or("", |s| s.text.as_str());
-        let mut shown = d.clone();
-        shown.source = self.display_name(&d.source);
-        shown.render_line(text).replace('\n', " ")
+impl ParsedWorkspaceFile {
+    fn display_name(&self, label: &str) -> String {
+        display_name(self.parse.workspace.as_ref(), &self.dir, label)
     }
 }
 
-/// Reads and parses a workspace file; `Err` is the one-line message for exit 2.
-pub fn load_workspace(path: &Path) -> Result<LoadedWorkspace, String> {
+/// The path people should see for a label the engine uses for a text of `ws`: files the
+/// workspace references (policies, layers, rules files) get the workspace's directory `dir` in
+/// front; everything else (the workspace file itself, `policies.<name>`, …) stays.
+pub fn display_name(ws: Option<&Workspace>, dir: &Path, label: &str) -> String {
+    let Some(ws) = ws else { return label.to_owned() };
+    let file = |origin: &TextOrigin| matches!(origin, TextOrigin::File { path } if path == label);
+    let referenced = ws.policies.iter().any(|p| file(&p.origin))
+        || ws.layers.iter().any(|l| file(&l.origin))
+        || ws
+            .rules
+            .system
+            .iter()
+            .chain(&ws.rules.user)
+            .chain(&ws.rules.project)
+            .any(|r| r.name == label && dir.join(label).is_file());
+    if referenced { dir.join(label).display().to_string() } else { label.to_owned() }
+}
+
+/// [`display_name`] for the file part of a `file:line:col` site.
+pub fn display_site(ws: Option<&Workspace>, dir: &Path, site: &str) -> String {
+    let mut parts = site.rsplitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(col), Some(line), Some(file)) if col.parse::<usize>().is_ok() && line.parse::<usize>().is_ok() => {
+            format!("{}:{line}:{col}", display_name(ws, dir, file))
+        }
+        _ => site.to_owned(),
+    }
+}
+
+/// The directory a workspace file's `file = "…"` references are relative to.
+pub fn workspace_dir(path: &Path) -> PathBuf {
+    path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Reads and parses a workspace file, keeping every problem; `Err` only when it cannot be read.
+fn parse_workspace_file(path: &Path) -> Result<ParsedWorkspaceFile, String> {
     let file = read_source(path, "workspace")?;
-    let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let dir = workspace_dir(path);
     let base = dir.clone();
     let resolve = move |p: &str| -> Result<String, String> {
         let full = base.join(p);
@@ -125,19 +104,7 @@ pub fn load_workspace(path: &Path) -> Result<LoadedWorkspace, String> {
         })
     };
     let parse = parse_workspace(&file.text, &file.name, &resolve);
-    Ok(LoadedWorkspace { file, parse, dir })
-}
-
-/// Loads a workspace that must be usable: any error in it is the exit-2 message.
-pub fn load_valid_workspace(path: &Path) -> Result<LoadedWorkspace, String> {
-    let loaded = load_workspace(path)?;
-    if let Some(error) = loaded.first_error() {
-        return Err(error);
-    }
-    if loaded.parse.workspace.is_none() {
-        return Err(format!("{}: not a workspace file", loaded.file.name));
-    }
-    Ok(loaded)
+    Ok(ParsedWorkspaceFile { file, parse, dir })
 }
 
 /// The directories evaluations resolve against.
@@ -153,7 +120,7 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, String> {
     let paths = paths(args.cwd.as_ref(), args.home.as_ref());
     let mut report = LintReport::default();
     if let Some(path) = &args.workspace {
-        let loaded = load_workspace(path)?;
+        let loaded = parse_workspace_file(path)?;
         let mut ws_report = lint_workspace(&loaded.parse, &loaded.file.name, &loaded.file.text, &paths);
         for d in &mut ws_report.diagnostics {
             d.source = loaded.display_name(&d.source);

@@ -12,7 +12,8 @@ use policy_engine::analysis::replay::Replay;
 use policy_engine::config::{apply_override, user_config_from_table};
 use policy_engine::explain::{Evaluator, ExplainOptions};
 
-use crate::commands::lint::{load_valid_workspace, paths};
+use crate::commands::lint::{display_site, paths, workspace_dir};
+use crate::input::load_workspace;
 
 /// Flags of `replay`.
 #[derive(Debug, Args)]
@@ -45,20 +46,17 @@ pub struct ReplayArgs {
 
 /// Runs `replay`.
 pub fn run(args: &ReplayArgs) -> Result<ExitCode, String> {
-    let draft_loaded = load_valid_workspace(&args.workspace)?;
-    let baseline_loaded = args.baseline.as_ref().map(|p| load_valid_workspace(p)).transpose()?;
-    let mut table = Default::default();
+    let draft_loaded = load_workspace(&args.workspace)?;
+    let baseline_loaded = args.baseline.as_ref().map(|p| load_workspace(p)).transpose()?;
+    let mut table = toml::Table::new();
     for assignment in &args.config {
         apply_override(&mut table, assignment).map_err(|e| format!("--config: {e}"))?;
     }
     let config = user_config_from_table(&table).map_err(|e| format!("--config: {e}"))?;
     let paths = paths(args.cwd.as_ref(), args.home.as_ref());
-    let Some(draft_ws) = &draft_loaded.parse.workspace else { return Err("not a workspace file".into()) };
-    let draft = Evaluator::new(draft_ws, ExplainOptions::default(), paths.clone());
-    let baseline = baseline_loaded
-        .as_ref()
-        .and_then(|l| l.parse.workspace.as_ref())
-        .map(|ws| Evaluator::new(ws, ExplainOptions::default(), paths.clone()));
+    let draft = Evaluator::new(&draft_loaded.workspace, ExplainOptions::default(), paths.clone());
+    let baseline =
+        baseline_loaded.as_ref().map(|l| Evaluator::new(&l.workspace, ExplainOptions::default(), paths.clone()));
     let log_name = args.log.display().to_string();
     let input: Box<dyn Read> = if log_name == "-" {
         Box::new(std::io::stdin().lock())
@@ -83,7 +81,12 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, String> {
             Err(e) => replay.malformed(number, format!("not valid UTF-8 (at byte {})", e.valid_up_to())),
         }
     }
-    let report = replay.finish();
+    let mut report = replay.finish();
+    let dir = workspace_dir(&args.workspace);
+    report.per_rule = std::mem::take(&mut report.per_rule)
+        .into_iter()
+        .map(|(site, tally)| (display_site(Some(&draft_loaded.workspace), &dir, &site), tally))
+        .collect();
     if args.json {
         println!("{}", report.to_json().to_pretty());
     } else {

@@ -10,8 +10,8 @@ use policy_engine::analysis::NamedText;
 use policy_engine::analysis::cases::{parse_cases, run_cases};
 use policy_engine::explain::{Evaluator, ExplainOptions};
 
-use crate::commands::lint::{load_valid_workspace, paths};
-use crate::input::{read_source, render_diagnostic};
+use crate::commands::lint::{display_site, paths, workspace_dir};
+use crate::input::{load_workspace, read_source, render_diagnostic};
 
 /// Flags of `test`.
 #[derive(Debug, Args)]
@@ -47,17 +47,23 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, String> {
             ));
         }
     };
-    let loaded = load_valid_workspace(Path::new(&workspace_path))?;
-    let Some(ws) = &loaded.parse.workspace else { return Err("not a workspace file".into()) };
-    // Rules resolve paths per case; the workspace needs only `~/` for host_executable paths.
+    let loaded = load_workspace(Path::new(&workspace_path))?;
+    let ws = &loaded.workspace;
+    // Cases set their own directories; the workspace needs only `~/` for host_executable paths.
     let evaluator = Evaluator::new(ws, ExplainOptions::default(), paths(None, args.home.as_ref()));
-    let report = run_cases(&evaluator, &cases);
-    let mut sources = loaded.sources();
+    let mut report = run_cases(&evaluator, &cases);
+    let dir = workspace_dir(&workspace_path);
+    for site in &mut report.coverage.rules_missed {
+        *site = display_site(Some(ws), &dir, site);
+    }
+    let workspace_name = workspace_path.display().to_string();
+    let mut sources: Vec<NamedText> =
+        loaded.sources.iter().map(|f| NamedText { name: f.name.clone(), text: f.text.clone() }).collect();
     sources.push(NamedText { name: cases_file.name.clone(), text: cases_file.text.clone() });
     if args.json {
-        println!("{}", report.to_json(&sources, &loaded.file.name).to_pretty());
+        println!("{}", report.to_json(&sources, &workspace_name).to_pretty());
     } else {
-        print!("{}", report.render_text(&sources, &loaded.file.name));
+        print!("{}", report.render_text(&sources, &workspace_name));
     }
     Ok(if report.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

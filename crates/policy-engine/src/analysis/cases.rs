@@ -27,11 +27,12 @@
 //! loads; they are reported as passed tests, and the rules they exercise count as covered.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::analysis::{NamedText, locate, matched_rule_sites, rule_site};
+use crate::analysis::{NamedText, RuleSites, locate, matched_rule_sites};
 use crate::config::user_config_from_table;
 use crate::decision::Decision;
 use crate::diagnostic::{Diagnostic, Span};
@@ -131,9 +132,8 @@ pub fn parse_cases(text: &str, source: &str) -> Result<CasesFile, Vec<Diagnostic
         vec![d]
     })?;
     let mut errors = Vec::new();
-    let error = |message: String, span: std::ops::Range<usize>| {
-        Diagnostic::error("cases/invalid", message).at(source, span)
-    };
+    let error =
+        |message: String, span: std::ops::Range<usize>| Diagnostic::error("cases/invalid", message).at(source, span);
     let config_of = |table: &Spanned<toml::Table>, errors: &mut Vec<Diagnostic>| -> Option<toml::Table> {
         match user_config_from_table(table.get_ref()) {
             Ok(_) => Some(table.get_ref().clone()),
@@ -222,7 +222,11 @@ pub fn parse_cases(text: &str, source: &str) -> Result<CasesFile, Vec<Diagnostic
             }
         }
         expect.reason.clone_from(&c.expect_reason);
-        if expect == Expectations::default() {
+        let expects_something = c.expect_outcome.is_some()
+            || c.expect_decision.is_some()
+            || c.expect_policy.is_some()
+            || c.expect_reason.is_some();
+        if !expects_something {
             errors.push(
                 error(format!("case `{name}` expects nothing"), case.span())
                     .with_help("add expect_outcome, expect_decision, expect_policy or expect_reason"),
@@ -238,7 +242,7 @@ pub fn parse_cases(text: &str, source: &str) -> Result<CasesFile, Vec<Diagnostic
         };
         out.cases.push(TestCase {
             name,
-            span: case.span().into(),
+            span: header_span(text, case.span()),
             scenario: Scenario {
                 user: c.user.clone(),
                 groups: c.groups.clone(),
@@ -253,6 +257,25 @@ pub fn parse_cases(text: &str, source: &str) -> Result<CasesFile, Vec<Diagnostic
         });
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// The span of a `[[case]]` table starting at its header line (serde's span starts at the first
+/// key), so a failure points at the case as written.
+fn header_span(text: &str, span: std::ops::Range<usize>) -> Span {
+    let before = text.get(..span.start).unwrap_or_default();
+    match before.rfind("[[case]]") {
+        Some(header)
+            if before.get(header..).is_some_and(|gap| {
+                gap.lines().skip(1).all(|l| {
+                    let l = l.trim();
+                    l.is_empty() || l.starts_with('#')
+                })
+            }) =>
+        {
+            Span::new(header, span.end)
+        }
+        _ => span.into(),
+    }
 }
 
 /// One expectation that did not hold.
@@ -377,7 +400,12 @@ fn check(case: &TestCase, e: &Explanation) -> Vec<Mismatch> {
 }
 
 fn selection_of(name: Option<&str>) -> PolicySelection {
-    PolicySelection { name: name.map(str::to_owned), via: PolicyVia::Default, rule_index: None, also_matched: Vec::new() }
+    PolicySelection {
+        name: name.map(str::to_owned),
+        via: PolicyVia::Default,
+        rule_index: None,
+        also_matched: Vec::new(),
+    }
 }
 
 /// Runs every case against `evaluator` and measures coverage.
@@ -388,9 +416,10 @@ pub fn run_cases(evaluator: &Evaluator<'_>, file: &CasesFile) -> TestReport {
     let mut exercised_group_rules: BTreeSet<usize> = BTreeSet::new();
     let mut exercised_policies: BTreeSet<String> = BTreeSet::new();
     let mut default_used = false;
+    let mut sites = RuleSites::new(ws);
     for case in &file.cases {
         let e = evaluator.explain(&case.scenario);
-        exercised_rules.extend(matched_rule_sites(ws, &e));
+        exercised_rules.extend(matched_rule_sites(&mut sites, &e));
         if let Some(i) = e.policy.rule_index {
             exercised_group_rules.insert(i);
         }
@@ -418,29 +447,33 @@ pub fn run_cases(evaluator: &Evaluator<'_>, file: &CasesFile) -> TestReport {
                 continue;
             }
             let Some(text) = &spec.text else { continue };
+            let mut origins: Vec<&crate::policy::RuleOrigin> = file_rules
+                .policy
+                .rules()
+                .filter_map(|r| r.origin.as_ref())
+                .filter(|o| *o.source == *spec.name)
+                .collect();
+            origins.sort_by_key(|o| o.span.start);
             for call in examples_of(text, &spec.name) {
                 report.examples += call.examples;
-                for rule in file_rules.policy.rules() {
-                    if let Some(origin) = &rule.origin
-                        && *origin.source == *spec.name
-                        && origin.span.start < call.span.end
-                        && call.span.start < origin.span.end
-                    {
-                        exercised_rules.insert(rule_site(ws, None, origin));
-                    }
+                // The rules a call made overlap its span (calls never nest).
+                let first = origins.partition_point(|o| o.span.end <= call.span.start);
+                for origin in origins.iter().skip(first).take_while(|o| o.span.start < call.span.end) {
+                    exercised_rules.insert(sites.site(None, origin));
                 }
             }
         }
     }
     let mut all_rules: Vec<String> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut add_rules = |policy: Option<&str>| {
         let context = evaluator.policy_context(&selection_of(policy), None);
         for rule in context.command_policy.rules() {
             if let Some(origin) = &rule.origin
                 && (policy.is_none() || origin.from_requirements)
             {
-                let site = rule_site(ws, policy, origin);
-                if !all_rules.contains(&site) {
+                let site = sites.site(policy, origin);
+                if seen.insert(site.clone()) {
                     all_rules.push(site);
                 }
             }
@@ -470,17 +503,18 @@ pub fn run_cases(evaluator: &Evaluator<'_>, file: &CasesFile) -> TestReport {
 
 /// One `prefix_rule(...)` call with examples.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExampleCall {
+struct ExampleCall {
     /// The call's span.
-    pub span: Span,
+    span: Span,
     /// Number of `match` + `not_match` examples (a list literal counts its elements; any other
     /// expression counts as one).
-    pub examples: usize,
+    examples: usize,
 }
 
 /// The `prefix_rule` calls of a rules file that carry `match`/`not_match` examples, found in the
-/// syntax tree (examples are checked by Codex at load and leave no trace in the policy).
-pub fn examples_of(text: &str, name: &str) -> Vec<ExampleCall> {
+/// syntax tree (examples are checked by Codex at load and leave no trace in the policy). Only
+/// called for files that loaded, so the loader's size and nesting limits already hold.
+fn examples_of(text: &str, name: &str) -> Vec<ExampleCall> {
     use starlark_syntax::syntax::ast::{ArgumentP, AstExpr, ExprP};
     use starlark_syntax::syntax::{AstModule, Dialect};
     let mut dialect = Dialect::Extended.clone();
@@ -498,7 +532,9 @@ pub fn examples_of(text: &str, name: &str) -> Vec<ExampleCall> {
             let mut examples = 0;
             for (i, arg) in args.args.iter().enumerate() {
                 match &arg.node {
-                    ArgumentP::Named(n, value) if n.node == "match" || n.node == "not_match" => examples += count(value),
+                    ArgumentP::Named(n, value) if n.node == "match" || n.node == "not_match" => {
+                        examples += count(value);
+                    }
                     ArgumentP::Positional(value) if i == 2 || i == 3 => examples += count(value),
                     _ => {}
                 }
@@ -519,11 +555,14 @@ fn walk_exprs<'a>(
     stmt: &'a starlark_syntax::syntax::ast::AstStmt,
     f: &mut dyn FnMut(&'a starlark_syntax::syntax::ast::AstExpr),
 ) {
+    // `visit_expr` already descends into nested statements (blocks, `def`, `for`, `if`).
     stmt.visit_expr(|e| walk_expr(e, f));
-    stmt.visit_stmt(|s| walk_exprs(s, f));
 }
 
-fn walk_expr<'a>(expr: &'a starlark_syntax::syntax::ast::AstExpr, f: &mut dyn FnMut(&'a starlark_syntax::syntax::ast::AstExpr)) {
+fn walk_expr<'a>(
+    expr: &'a starlark_syntax::syntax::ast::AstExpr,
+    f: &mut dyn FnMut(&'a starlark_syntax::syntax::ast::AstExpr),
+) {
     f(expr);
     expr.visit_expr(|e| walk_expr(e, f));
 }
@@ -536,52 +575,56 @@ impl TestReport {
         for r in &self.results {
             let at = locate(sources, &self.source, Some(r.span));
             if r.passed() {
-                out.push_str(&format!("ok    {at}  {}\n", r.name));
+                let _ = writeln!(out, "ok    {at}  {}", r.name);
                 continue;
             }
-            out.push_str(&format!("FAIL  {at}  {}\n", r.name));
+            let _ = writeln!(out, "FAIL  {at}  {}", r.name);
             for m in &r.mismatches {
                 let (want, got) =
                     if m.field == "reason" { ("expected to contain", "actual") } else { ("expected", "actual") };
-                out.push_str(&format!("      {}:\n", m.field));
-                out.push_str(&format!("        - {want}: {}\n", m.expected));
-                out.push_str(&format!("        + {got}: {}\n", m.actual));
+                let _ = writeln!(out, "      {}:", m.field);
+                let _ = writeln!(out, "        - {want}: {}", m.expected);
+                let _ = writeln!(out, "        + {got}: {}", m.actual);
             }
         }
         let failed = self.failed();
-        out.push_str(&format!(
-            "\n{} passed, {failed} failed ({} case(s), {} Starlark example(s) checked at load)\n",
+        let _ = writeln!(
+            out,
+            "\n{} passed, {failed} failed ({} case(s), {} Starlark example(s) checked at load)",
             self.passed(),
             self.results.len(),
             self.examples
-        ));
+        );
         if let Some(error) = &self.rules_load_error {
-            out.push_str(&format!("note: {}: the rules files did not load, so their examples did not run\n", error.message));
+            let _ =
+                writeln!(out, "note: {}: the rules files did not load, so their examples did not run", error.message);
         }
         let c = &self.coverage;
-        out.push_str(&format!(
-            "coverage: group rules {}/{}, policies {}/{}, prefix rules {}/{}\n",
+        let _ = writeln!(
+            out,
+            "coverage: group rules {}/{}, policies {}/{}, prefix rules {}/{}",
             c.group_rules_total - c.group_rules_missed.len(),
             c.group_rules_total,
             c.policies_total - c.policies_missed.len(),
             c.policies_total,
             c.rules_total - c.rules_missed.len(),
             c.rules_total
-        ));
+        );
         for (_, rule, span) in &c.group_rules_missed {
-            out.push_str(&format!(
-                "  group rule not exercised: {} ({rule})\n",
+            let _ = writeln!(
+                out,
+                "  group rule not exercised: {} ({rule})",
                 locate(sources, workspace_source, Some(*span))
-            ));
+            );
         }
         if c.default_policy_exercised == Some(false) {
             out.push_str("  default policy not exercised: no case is in a group without a policy rule\n");
         }
         for p in &c.policies_missed {
-            out.push_str(&format!("  policy not selected by any case: {p}\n"));
+            let _ = writeln!(out, "  policy not selected by any case: {p}");
         }
         for r in &c.rules_missed {
-            out.push_str(&format!("  prefix rule not exercised: {r}\n"));
+            let _ = writeln!(out, "  prefix rule not exercised: {r}");
         }
         out
     }

@@ -2,6 +2,8 @@
 //! rendered as JSON, CSV (RFC 4180 quoting) or a Markdown table (`|` escaped, newlines as
 //! `<br>`). Used by the app's grid panel and `codex-policy explain --grid`.
 
+use std::fmt::Write as _;
+
 use crate::analysis::diff::NO_GROUP;
 use crate::analysis::shell_words;
 use crate::decision::Decision;
@@ -82,7 +84,12 @@ pub fn grid(evaluator: &Evaluator<'_>, rows: &[GridRow], commands: &[Vec<String>
                 .map(|argv| {
                     argv.clone_into(&mut scenario.argv);
                     let e = evaluator.explain(&scenario);
-                    GridCell { outcome: e.outcome, decision: e.decision, policy: e.policy.name.clone(), reason: e.reason }
+                    GridCell {
+                        outcome: e.outcome,
+                        decision: e.decision,
+                        policy: e.policy.name.clone(),
+                        reason: e.reason,
+                    }
                 })
                 .collect()
         })
@@ -95,11 +102,7 @@ pub fn grid(evaluator: &Evaluator<'_>, rows: &[GridRow], commands: &[Vec<String>
 pub fn csv_field(text: &str) -> String {
     let needs_quotes =
         text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') || text.is_empty();
-    if needs_quotes && !text.is_empty() {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
+    if needs_quotes && !text.is_empty() { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
 }
 
 /// One Markdown table cell: `|` escaped, line breaks as `<br>`, so any text stays in its cell.
@@ -129,7 +132,7 @@ impl Grid {
     pub fn to_markdown(&self) -> String {
         let mut out = String::from("| user |");
         for c in &self.commands {
-            out.push_str(&format!(" {} |", markdown_cell(&shell_words(c))));
+            let _ = write!(out, " {} |", markdown_cell(&shell_words(c)));
         }
         out.push_str("\n|---|");
         for _ in &self.commands {
@@ -137,9 +140,9 @@ impl Grid {
         }
         out.push('\n');
         for (row, cells) in self.rows.iter().zip(&self.cells) {
-            out.push_str(&format!("| {} |", markdown_cell(&row.label())));
+            let _ = write!(out, "| {} |", markdown_cell(&row.label()));
             for cell in cells {
-                out.push_str(&format!(" {} |", markdown_cell(cell.outcome.as_str())));
+                let _ = write!(out, " {} |", markdown_cell(cell.outcome.as_str()));
             }
             out.push('\n');
         }

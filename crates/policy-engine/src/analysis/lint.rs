@@ -9,15 +9,18 @@
 //! | `rules/shadowed-rule` | warning | a more general rule on the same program decides at least as strictly, so this rule never changes the decision (info when the decisions are equal and this rule only changes the reason text) |
 //! | `rules/duplicate-rule` | warning | the same pattern twice; the earlier copy never shows (ties go to the last match) |
 //! | `rules/path-program` | warning | the first token is a path: it matches only that exact spelling, and when it matches it hides the basename rules |
+//! | `rules/path-bypass` | warning | a `.rules` rule keyed by a path, less strict than a requirements rule on its basename: when it matches, the requirements rule is skipped |
 //! | `rules/allow-justification` | info | a justification on an `allow` rule, which Codex never shows |
 //! | `rules/untrusted-project` | info | a project `.rules` file whose project is not trusted: Codex ignores it |
 //! | `requirements/allow-rule` | error | `decision = "allow"` in requirements `[rules]` (every one, not only the first Codex reports) |
 //! | `workspace/no-default-policy` | info | users in no matching group get no cloud policy |
 //!
 //! Not linted on purpose: a file rule shadowed by a requirements rule of one policy. That is what
-//! admin rules are for (the strictest decision wins), and it depends on who the user is.
+//! admin rules are for (the strictest decision wins), and it depends on who the user is. The one
+//! cross-file lint is `rules/path-bypass`, because there the admin rule loses.
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 use crate::analysis::{NamedText, locate};
 use crate::api::diagnostics_json;
@@ -25,7 +28,7 @@ use crate::decision::Decision;
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::json::Json;
 use crate::paths::{PathContext, executable_key};
-use crate::policy::{PatternToken, PrefixRule};
+use crate::policy::{PatternToken, Policy, PrefixRule};
 use crate::requirements::document::parse_requirements;
 use crate::requirements::layers::LayerKind;
 use crate::requirements::lint::lint_requirements;
@@ -41,6 +44,8 @@ pub mod codes {
     pub const DUPLICATE: &str = "rules/duplicate-rule";
     /// A path as the first token.
     pub const PATH_PROGRAM: &str = "rules/path-program";
+    /// A file rule keyed by a path that hides a stricter requirements rule.
+    pub const PATH_BYPASS: &str = "rules/path-bypass";
     /// A justification nobody sees.
     pub const ALLOW_JUSTIFICATION: &str = "rules/allow-justification";
     /// A project rules file that does not load because its project is untrusted.
@@ -87,17 +92,18 @@ impl LintReport {
         for d in &self.diagnostics {
             let at = locate(&self.sources, &d.source, d.span);
             let at = if at.is_empty() { "<input>".to_owned() } else { at };
-            out.push_str(&format!("{at}: {}[{}]: {}\n", d.severity.as_str(), d.code, one_line(&d.message)));
+            let _ = writeln!(out, "{at}: {}[{}]: {}", d.severity.as_str(), d.code, one_line(&d.message));
             if let Some(help) = &d.help {
-                out.push_str(&format!("  help: {}\n", one_line(help)));
+                let _ = writeln!(out, "  help: {}", one_line(help));
             }
         }
-        out.push_str(&format!(
-            "{} error(s), {} warning(s), {} info(s)\n",
+        let _ = writeln!(
+            out,
+            "{} error(s), {} warning(s), {} info(s)",
             self.count(Severity::Error),
             self.count(Severity::Warning),
             self.count(Severity::Info)
-        ));
+        );
         out
     }
 
@@ -110,9 +116,8 @@ impl LintReport {
     /// Drops exact repeats (one `prefix_rule` call expands to several rules with one origin).
     fn dedupe(&mut self) {
         let mut seen = BTreeSet::new();
-        self.diagnostics.retain(|d| {
-            seen.insert((d.source.clone(), d.span.map(|s| (s.start, s.end)), d.code, d.message.clone()))
-        });
+        self.diagnostics
+            .retain(|d| seen.insert((d.source.clone(), d.span.map(|s| (s.start, s.end)), d.code, d.message.clone())));
     }
 }
 
@@ -181,10 +186,13 @@ pub fn lint_workspace(parse: &WorkspaceParse, source: &str, text: &str, paths: &
                     "no `[default_policy]`: users whom no policy rule matches get no cloud policy",
                 )
             }
-            .with_help("Codex then applies only the local layers (MDM, system file); add `[default_policy]` to cover everyone")
+            .with_help(
+                "Codex then applies only the local layers (MDM, system file); add `[default_policy]` to cover everyone",
+            )
             .in_source(source),
         );
     }
+    let mut sets: Vec<RequirementsSet> = Vec::new();
     for policy in &ws.policies {
         let Some(policy_text) = &policy.text else { continue };
         let label = policy.label();
@@ -196,7 +204,8 @@ pub fn lint_workspace(parse: &WorkspaceParse, source: &str, text: &str, paths: &
                 report.diagnostics.push(placement.place(d));
             }
         }
-        lint_requirements_rules(policy_text, &placement, &mut report);
+        let rules = lint_requirements_rules(policy_text, &placement, &mut report);
+        sets.push(RequirementsSet { name: format!("policy `{}`", policy.name), placement, rules });
     }
     for layer in &ws.layers {
         // Legacy `managed_config.toml` is a config file, not a requirements document.
@@ -213,7 +222,8 @@ pub fn lint_workspace(parse: &WorkspaceParse, source: &str, text: &str, paths: &
         for d in lint_requirements(layer_text, &label) {
             report.diagnostics.push(placement.place(d));
         }
-        lint_requirements_rules(layer_text, &placement, &mut report);
+        let rules = lint_requirements_rules(layer_text, &placement, &mut report);
+        sets.push(RequirementsSet { name: format!("layer `{label}`"), placement, rules });
     }
     let mut files: Vec<RulesFile<'_>> = Vec::new();
     for (index, layer) in [&ws.rules.system, &ws.rules.user, &ws.rules.project].into_iter().enumerate() {
@@ -237,7 +247,10 @@ pub fn lint_workspace(parse: &WorkspaceParse, source: &str, text: &str, paths: &
             files.push(RulesFile { name: &spec.name, text: rules_text });
         }
     }
-    lint_rules_files(&files, paths, &mut report);
+    if let Some(policy) = lint_rules_files(&files, paths, &mut report) {
+        let sources = report.sources.clone();
+        report.diagnostics.extend(path_bypass_lints(&policy, &sets, &sources));
+    }
     report.dedupe();
     report
 }
@@ -256,22 +269,28 @@ fn layer_name(kind: LayerKind) -> &'static str {
 /// together in the given order, as Codex loads one layer's files).
 pub fn lint_files(requirements: &[RulesFile<'_>], rules: &[RulesFile<'_>], paths: &PathContext) -> LintReport {
     let mut report = LintReport::default();
+    let mut sets: Vec<RequirementsSet> = Vec::new();
     for doc in requirements {
         report.push_source(doc.name, doc.text);
         report.diagnostics.extend(lint_requirements(doc.text, doc.name));
-        lint_requirements_rules(doc.text, &Placement::own(doc.name), &mut report);
+        let placement = Placement::own(doc.name);
+        let converted = lint_requirements_rules(doc.text, &placement, &mut report);
+        sets.push(RequirementsSet { name: format!("`{}`", doc.name), placement, rules: converted });
     }
     for file in rules {
         report.push_source(file.name, file.text);
     }
-    lint_rules_files(rules, paths, &mut report);
+    if let Some(policy) = lint_rules_files(rules, paths, &mut report) {
+        let sources = report.sources.clone();
+        report.diagnostics.extend(path_bypass_lints(&policy, &sets, &sources));
+    }
     report.dedupe();
     report
 }
 
-fn lint_rules_files(files: &[RulesFile<'_>], paths: &PathContext, report: &mut LintReport) {
+fn lint_rules_files(files: &[RulesFile<'_>], paths: &PathContext, report: &mut LintReport) -> Option<Policy> {
     if files.is_empty() {
-        return;
+        return None;
     }
     match load_rules_files(files, paths) {
         Ok(policy) => {
@@ -279,17 +298,69 @@ fn lint_rules_files(files: &[RulesFile<'_>], paths: &PathContext, report: &mut L
             let sources = report.sources.clone();
             let locator = |source: &str, span: Span| (source.to_owned(), span);
             report.diagnostics.extend(prefix_rule_lints(&rules, &sources, &locator));
+            Some(policy)
         }
-        Err(error) => report.diagnostics.push(error.diagnostic),
+        Err(error) => {
+            report.diagnostics.push(error.diagnostic);
+            None
+        }
     }
+}
+
+/// Requirements rules of one document, for the cross-file checks: what to call the document, and
+/// where its rules are written.
+struct RequirementsSet {
+    name: String,
+    placement: Placement,
+    rules: Vec<PrefixRule>,
+}
+
+/// A file rule keyed by a path hides, whenever it matches, every rule keyed by the basename
+/// (Codex skips the host-executable pass once the exact pass matched anything), including
+/// stricter admin requirements rules: `prefix_rule(["/usr/bin/git"], "allow")` in a user file
+/// lets `/usr/bin/git push` run although requirements forbid `git push`.
+fn path_bypass_lints(files: &Policy, sets: &[RequirementsSet], sources: &[NamedText]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in files.rules().filter(|r| r.first.contains('/')) {
+        let Some(key) = executable_key(&rule.first) else { continue };
+        for set in sets {
+            let Some(stricter) = set.rules.iter().find(|r| r.first == key && r.decision > rule.decision) else {
+                continue;
+            };
+            let at = stricter.origin.as_ref().map_or_else(String::new, |o| {
+                let (source, span) = set.placement.place_span(o.span);
+                format!(" at {}", locate(sources, &source, Some(span)))
+            });
+            let mut d = Diagnostic::warning(
+                codes::PATH_BYPASS,
+                format!(
+                    "rule {} ({}) lets `{} …` escape the stricter requirements rule {} ({}) of {}{at}",
+                    rule_text(rule),
+                    rule.decision,
+                    rule.first,
+                    rule_text(stricter),
+                    stricter.decision,
+                    set.name
+                ),
+            )
+            .with_help(format!(
+                "when a rule keyed by the exact program matches, Codex skips the basename rules for `{key}`, so requirements rules keyed by `{key}` never see this spelling; key the rule by `{key}` instead"
+            ));
+            if let Some(origin) = &rule.origin {
+                d = d.at(origin.source.to_string(), origin.span);
+            }
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// The `allow` entries of a requirements `[rules]` table beyond the first (Codex stops at the
 /// first error), and the prefix-rule lints when the table is valid.
-fn lint_requirements_rules(text: &str, placement: &Placement, report: &mut LintReport) {
+fn lint_requirements_rules(text: &str, placement: &Placement, report: &mut LintReport) -> Vec<PrefixRule> {
     let parsed = parse_requirements(text, &placement.label);
     let Some(rules) = parsed.document.as_ref().and_then(|d| d.rules.as_ref()) else {
-        return;
+        return Vec::new();
     };
     match validate_and_convert(rules.get_ref(), &placement.label) {
         Ok(converted) => {
@@ -297,6 +368,7 @@ fn lint_requirements_rules(text: &str, placement: &Placement, report: &mut LintR
             let sources = report.sources.clone();
             let locator = |_: &str, span: Span| placement.place_span(span);
             report.diagnostics.extend(prefix_rule_lints(&refs, &sources, &locator));
+            converted
         }
         Err(first) => {
             for (i, entry) in rules.get_ref().prefix_rules.get_ref().iter().enumerate() {
@@ -315,6 +387,7 @@ fn lint_requirements_rules(text: &str, placement: &Placement, report: &mut LintR
                     .at(source, span),
                 );
             }
+            Vec::new()
         }
     }
 }
@@ -417,7 +490,8 @@ fn prefix_rule_lints(
         for &bi in indices {
             let Some(b) = rules.get(bi).copied() else { continue };
             let first_token = b.rest.first().and_then(|t| position_tokens(t).first());
-            let candidates = bare.iter().chain(first_token.and_then(|t| by_token.get(t.as_str())).into_iter().flatten());
+            let candidates =
+                bare.iter().chain(first_token.and_then(|t| by_token.get(t.as_str())).into_iter().flatten());
             let mut best: Option<(Finding, usize)> = None;
             for &ai in candidates {
                 let Some(a) = rules.get(ai).copied() else { continue };
@@ -500,12 +574,13 @@ fn prefix_rule_lints(
                 rule.first, rule.first, rule.first
             );
             if let Some(s) = stricter.first() {
-                help.push_str(&format!(
+                let _ = write!(
+                    help,
                     "; when this rule matches, Codex skips the basename pass, so the stricter {} ({}) at {} does not apply to this spelling",
                     rule_text(s),
                     s.decision,
                     where_is(s)
-                ));
+                );
             }
             out.push((
                 i,
@@ -513,7 +588,11 @@ fn prefix_rule_lints(
                     rule,
                     Diagnostic::warning(
                         codes::PATH_PROGRAM,
-                        format!("rule {} matches only the exact spelling `{}` of the program", rule_text(rule), rule.first),
+                        format!(
+                            "rule {} matches only the exact spelling `{}` of the program",
+                            rule_text(rule),
+                            rule.first
+                        ),
                     )
                     .with_help(help),
                 ),
@@ -537,8 +616,6 @@ fn prefix_rule_lints(
         }
     }
     // Report in file order, whatever order the program groups were visited in.
-    out.sort_by(|(i, x), (j, y)| {
-        (&x.source, x.span.map(|s| s.start), i).cmp(&(&y.source, y.span.map(|s| s.start), j))
-    });
+    out.sort_by(|(i, x), (j, y)| (&x.source, x.span.map(|s| s.start), i).cmp(&(&y.source, y.span.map(|s| s.start), j)));
     out.into_iter().map(|(_, d)| d).collect()
 }

@@ -104,50 +104,93 @@ pub(crate) fn shell_words(argv: &[String]) -> String {
 /// Where a rule of an evaluated command policy is written, as `file:line:col`, resolved against
 /// the texts the workspace holds. File rules name their `.rules` file; requirements rules carry
 /// their layer's label (`cloud requirements` for the selected policy `policy`, a path for the
-/// system file, …), which is mapped back to that policy's or layer's text.
+/// system file, …), which is mapped back to that policy's or layer's text. For many rules use
+/// [`RuleSites`], which indexes each text once.
 pub fn rule_site(ws: &crate::workspace::Workspace, policy: Option<&str>, origin: &crate::policy::RuleOrigin) -> String {
-    let at = |name: &str, text: &str| {
-        let (line, col) = LineIndex::new(text).line_col(origin.span.start);
-        format!("{name}:{line}:{col}")
-    };
+    RuleSites::new(ws).site(policy, origin)
+}
+
+/// (selected policy for cloud rules, origin source) → display name and line index of its text.
+type SiteIndex<'w> = std::collections::HashMap<(Option<String>, String), Option<(String, LineIndex<'w>)>>;
+
+/// Locates rules of one workspace ([`rule_site`]), building each text's line index once.
+#[derive(Debug)]
+pub struct RuleSites<'w> {
+    ws: &'w crate::workspace::Workspace,
+    found: SiteIndex<'w>,
+}
+
+impl<'w> RuleSites<'w> {
+    /// A locator over `ws`.
+    pub fn new(ws: &'w crate::workspace::Workspace) -> Self {
+        Self { ws, found: std::collections::HashMap::new() }
+    }
+
+    /// `file:line:col` of `origin` for a user whose selected policy is `policy`.
+    pub fn site(&mut self, policy: Option<&str>, origin: &crate::policy::RuleOrigin) -> String {
+        let source: &str = &origin.source;
+        let cloud = origin.from_requirements && source == crate::requirements::RequirementSource::Cloud.label();
+        let key = (if cloud { policy.map(str::to_owned) } else { None }, source.to_owned());
+        let ws = self.ws;
+        let entry = self.found.entry(key).or_insert_with(|| {
+            text_of(ws, if cloud { policy } else { None }, origin).map(|(name, text)| (name, LineIndex::new(text)))
+        });
+        match entry {
+            Some((name, index)) => {
+                let (line, col) = index.line_col(origin.span.start);
+                format!("{name}:{line}:{col}")
+            }
+            None => source.to_owned(),
+        }
+    }
+}
+
+/// The display name and text a rule origin points into.
+fn text_of<'w>(
+    ws: &'w crate::workspace::Workspace,
+    policy: Option<&str>,
+    origin: &crate::policy::RuleOrigin,
+) -> Option<(String, &'w str)> {
     let source: &str = &origin.source;
     if !origin.from_requirements {
-        let files = ws.rules.system.iter().chain(&ws.rules.user).chain(&ws.rules.project);
-        return match files.into_iter().find(|f| f.name == source).and_then(|f| f.text.as_deref()) {
-            Some(text) => at(source, text),
-            None => source.to_owned(),
-        };
+        let mut files = ws.rules.system.iter().chain(&ws.rules.user).chain(&ws.rules.project);
+        return files.find(|f| f.name == source).and_then(|f| f.text.as_deref()).map(|t| (source.to_owned(), t));
     }
-    if source == crate::requirements::RequirementSource::Cloud.label()
-        && let Some(p) = policy.and_then(|name| ws.policy(name))
-        && let Some(text) = &p.text
-    {
-        return at(&p.label(), text);
+    if source == crate::requirements::RequirementSource::Cloud.label() {
+        let p = ws.policy(policy?)?;
+        return p.text.as_deref().map(|t| (p.label(), t));
     }
-    for layer in &ws.layers {
-        if let (Some(input), Some(text)) = (layer.to_input(), &layer.text)
-            && input.source.label() == source
-        {
+    ws.layers.iter().find_map(|layer| {
+        let text = layer.text.as_deref()?;
+        (layer.to_input()?.source.label() == source).then(|| {
             let name = match &layer.origin {
                 crate::workspace::file::TextOrigin::File { path } => path.clone(),
                 crate::workspace::file::TextOrigin::Inline { .. } => source.to_owned(),
             };
-            return at(&name, text);
-        }
-    }
-    source.to_owned()
+            (name, text)
+        })
+    })
 }
 
-/// What decided an explanation, as a stable label for counting: the rule Codex quotes (the
-/// longest matched prefix with the final decision, ties to the last, as in its reason texts) as
-/// `file:line:col`, `heuristics: <step>` when no rule decided, or `denied` / `error`.
-pub fn deciding_rule(ws: &crate::workspace::Workspace, e: &crate::explain::Explanation) -> String {
+/// What decided an explanation: the rule Codex quotes (the longest matched prefix with the final
+/// decision, ties to the last, as in its reason texts), or a label (`heuristics: <step>`,
+/// `denied: …`, `error: …`, `none`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decider<'e> {
+    /// A prefix rule.
+    Rule(&'e crate::policy::RuleOrigin),
+    /// Something else, named.
+    Label(String),
+}
+
+/// The [`Decider`] of an explanation.
+pub fn decider(e: &crate::explain::Explanation) -> Decider<'_> {
     match e.outcome {
-        Outcome::Denied => return "denied: no Codex local access".to_owned(),
-        Outcome::Error => return "error: Codex refuses to start".to_owned(),
+        Outcome::Denied => return Decider::Label("denied: no Codex local access".to_owned()),
+        Outcome::Error => return Decider::Label("error: Codex refuses to start".to_owned()),
         _ => {}
     }
-    let Some(assessment) = &e.command else { return "none".to_owned() };
+    let Some(assessment) = &e.command else { return Decider::Label("none".to_owned()) };
     let decision = assessment.decision;
     let mut best: Option<&crate::policy::PrefixRuleMatch> = None;
     for m in &assessment.evaluation.matched_rules {
@@ -159,23 +202,34 @@ pub fn deciding_rule(ws: &crate::workspace::Workspace, e: &crate::explain::Expla
         }
     }
     if let Some(origin) = best.and_then(|m| m.origin.as_ref()) {
-        return rule_site(ws, e.policy.name.as_deref(), origin);
+        return Decider::Rule(origin);
     }
-    assessment
-        .commands
-        .iter()
-        .filter_map(|c| c.heuristics.as_ref())
-        .find(|h| h.decision == decision)
-        .map_or_else(|| "none".to_owned(), |h| format!("heuristics: {}", h.rule.code()))
+    Decider::Label(
+        assessment
+            .commands
+            .iter()
+            .filter_map(|c| c.heuristics.as_ref())
+            .find(|h| h.decision == decision)
+            .map_or_else(|| "none".to_owned(), |h| format!("heuristics: {}", h.rule.code())),
+    )
+}
+
+/// What decided an explanation, as a stable label for counting: `file:line:col` of the deciding
+/// rule (see [`decider`]) or its label.
+pub fn deciding_rule(ws: &crate::workspace::Workspace, e: &crate::explain::Explanation) -> String {
+    match decider(e) {
+        Decider::Rule(origin) => rule_site(ws, e.policy.name.as_deref(), origin),
+        Decider::Label(label) => label,
+    }
 }
 
 /// Every prefix rule that matched any command of an explanation, as `file:line:col`.
-pub fn matched_rule_sites(ws: &crate::workspace::Workspace, e: &crate::explain::Explanation) -> Vec<String> {
+pub fn matched_rule_sites(sites: &mut RuleSites<'_>, e: &crate::explain::Explanation) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for command in e.command.iter().flat_map(|a| &a.commands) {
         for m in &command.prefix_matches {
             if let Some(origin) = &m.origin {
-                let site = rule_site(ws, e.policy.name.as_deref(), origin);
+                let site = sites.site(e.policy.name.as_deref(), origin);
                 if !out.contains(&site) {
                     out.push(site);
                 }

@@ -13,16 +13,17 @@
 //!   command line); other event types are skipped, not errors. A `user` may sit at the top level.
 //! * Rollout records whose `payload` carries a `command` (string or array), e.g. `exec_command_*`.
 //!
-//! The compliance-log (`CODEX_LOG`) record schema is not published: OpenAI's docs
-//! (developers.openai.com enterprise compliance pages, the Compliance Logs Platform cookbook)
+//! The compliance-log (`CODEX_LOG`) record schema is not published: `OpenAI`'s docs
+//! (`developers.openai.com` enterprise compliance pages, the Compliance Logs Platform cookbook)
 //! only show how to list and download JSONL files by event type (`AUTH_LOG` in the examples) and
 //! point to an admin-only API reference. Records of that kind are read through the shapes above
 //! (top-level or `payload`/`item` `command`, `user`/`user_email`/`email`); anything else is
 //! reported as a malformed line with the fields we looked for.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-use crate::analysis::{NamedText, deciding_rule, outcome_rank};
+use crate::analysis::{Decider, NamedText, RuleSites, decider, outcome_rank};
 use crate::explain::{Evaluator, Outcome, Scenario};
 use crate::json::Json;
 use crate::paths::PathContext;
@@ -98,6 +99,7 @@ pub struct Replay<'e, 'w> {
     baseline: Option<&'e Evaluator<'w>>,
     scenario: Scenario,
     report: ReplayReport,
+    sites: RuleSites<'w>,
 }
 
 /// What a line holds.
@@ -155,7 +157,10 @@ pub fn parse_record(line: &str) -> Result<Record, String> {
     if argv.is_none() {
         for nested in ["item", "payload"] {
             if let Some(inner) = value.get(nested) {
-                let is_command = inner.get("type").and_then(Json::as_str).is_none_or(|t| t == "command_execution" || t.starts_with("exec_command"));
+                let is_command = inner
+                    .get("type")
+                    .and_then(Json::as_str)
+                    .is_none_or(|t| t == "command_execution" || t.starts_with("exec_command"));
                 if is_command {
                     argv = command_of(inner)?;
                 }
@@ -188,12 +193,13 @@ impl<'e, 'w> Replay<'e, 'w> {
             baseline,
             scenario: Scenario { config, host, paths, ..Scenario::default() },
             report: ReplayReport { has_baseline: baseline.is_some(), ..ReplayReport::default() },
+            sites: RuleSites::new(draft.workspace()),
         }
     }
 
     /// Feeds line `number` (1-based) of the log.
     pub fn feed(&mut self, number: u64, line: &str) {
-        self.report.lines += 1;
+        self.report.lines = self.report.lines.max(number);
         let trimmed = line.trim();
         if trimmed.is_empty() {
             self.report.skipped += 1;
@@ -202,12 +208,16 @@ impl<'e, 'w> Replay<'e, 'w> {
         match parse_record(trimmed) {
             Ok(Record::Command { user, groups, argv }) => self.evaluate(user, groups, argv),
             Ok(Record::Other) => self.report.skipped += 1,
-            Err(message) => {
-                self.report.malformed += 1;
-                if self.report.errors.len() < MAX_KEPT_ERRORS {
-                    self.report.errors.push((number, message));
-                }
-            }
+            Err(message) => self.malformed(number, message),
+        }
+    }
+
+    /// Records line `number` as malformed without reading it (e.g. it is not UTF-8).
+    pub fn malformed(&mut self, number: u64, message: String) {
+        self.report.lines = self.report.lines.max(number);
+        self.report.malformed += 1;
+        if self.report.errors.len() < MAX_KEPT_ERRORS {
+            self.report.errors.push((number, message));
         }
     }
 
@@ -222,7 +232,10 @@ impl<'e, 'w> Replay<'e, 'w> {
         self.scenario.argv = argv;
         let draft = self.draft.explain(&self.scenario);
         let baseline = self.baseline.map(|b| b.explain(&self.scenario).outcome);
-        let rule = deciding_rule(self.draft.workspace(), &draft);
+        let rule = match decider(&draft) {
+            Decider::Rule(origin) => self.sites.site(draft.policy.name.as_deref(), origin),
+            Decider::Label(label) => label,
+        };
         let report = &mut self.report;
         report.evaluated += 1;
         report.total.add(draft.outcome, baseline);
@@ -271,7 +284,9 @@ impl ReplayReport {
                 Json::Array(
                     self.errors
                         .iter()
-                        .map(|(line, message)| Json::object().with("line", count(*line)).with("message", message.as_str()))
+                        .map(|(line, message)| {
+                            Json::object().with("line", count(*line)).with("message", message.as_str())
+                        })
                         .collect(),
                 ),
             )
@@ -284,7 +299,10 @@ impl ReplayReport {
                     self.transitions
                         .iter()
                         .map(|((from, to), n)| {
-                            Json::object().with("baseline", from.as_str()).with("draft", to.as_str()).with("count", count(*n))
+                            Json::object()
+                                .with("baseline", from.as_str())
+                                .with("draft", to.as_str())
+                                .with("count", count(*n))
                         })
                         .collect(),
                 ),
@@ -295,18 +313,20 @@ impl ReplayReport {
     pub fn render_text(&self, log_name: &str, _sources: &[NamedText]) -> String {
         let mut out = String::new();
         for (line, message) in &self.errors {
-            out.push_str(&format!("{log_name}:{line}: skipped: {message}\n"));
+            let _ = writeln!(out, "{log_name}:{line}: skipped: {message}");
         }
         if self.malformed > self.errors.len() as u64 {
-            out.push_str(&format!(
-                "{log_name}: {} more malformed line(s) not shown\n",
+            let _ = writeln!(
+                out,
+                "{log_name}: {} more malformed line(s) not shown",
                 self.malformed - self.errors.len() as u64
-            ));
+            );
         }
-        out.push_str(&format!(
-            "{} line(s): {} command(s) evaluated, {} skipped, {} malformed\n",
+        let _ = writeln!(
+            out,
+            "{} line(s): {} command(s) evaluated, {} skipped, {} malformed",
             self.lines, self.evaluated, self.skipped, self.malformed
-        ));
+        );
         let outcome_line = |t: &Tally| {
             Outcome::ALL
                 .iter()
@@ -317,15 +337,16 @@ impl ReplayReport {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        out.push_str(&format!("outcomes: {}\n", outcome_line(&self.total)));
+        let _ = writeln!(out, "outcomes: {}", outcome_line(&self.total));
         if self.has_baseline {
-            out.push_str(&format!(
-                "compared with the baseline: {} newly blocked, {} newly asked, {} more permissive\n",
+            let _ = writeln!(
+                out,
+                "compared with the baseline: {} newly blocked, {} newly asked, {} more permissive",
                 self.total.newly_blocked, self.total.newly_asked, self.total.looser
-            ));
+            );
             for ((from, to), n) in &self.transitions {
                 if from != to {
-                    out.push_str(&format!("  {} -> {}: {n}\n", from.as_str(), to.as_str()));
+                    let _ = writeln!(out, "  {} -> {}: {n}", from.as_str(), to.as_str());
                 }
             }
         }
@@ -339,17 +360,18 @@ impl ReplayReport {
         for (title, map) in [("users", &self.per_user), ("rules", &self.per_rule)] {
             let mut rows: Vec<(&String, &Tally)> = map.iter().collect();
             rows.sort_by(|a, b| impact(b.1).cmp(&impact(a.1)).then_with(|| a.0.cmp(b.0)));
-            out.push_str(&format!("by {title}:\n"));
+            let _ = writeln!(out, "by {title}:");
             for (name, t) in rows {
                 if self.has_baseline {
-                    out.push_str(&format!(
-                        "  {name}: {} (newly blocked {}, newly asked {})\n",
+                    let _ = writeln!(
+                        out,
+                        "  {name}: {} (newly blocked {}, newly asked {})",
                         outcome_line(t),
                         t.newly_blocked,
                         t.newly_asked
-                    ));
+                    );
                 } else {
-                    out.push_str(&format!("  {name}: {}\n", outcome_line(t)));
+                    let _ = writeln!(out, "  {name}: {}", outcome_line(t));
                 }
             }
         }

@@ -64,7 +64,12 @@ prefix_rule(pattern=["rm"], decision="forbidden")
 "#;
     let report = lint_files(&[], &[RulesFile { name: "t.rules", text: rules }], &PathContext::default());
     let at = |code: &str| -> Vec<String> {
-        report.diagnostics.iter().filter(|d| d.code == code).map(|d| super::locate(&report.sources, &d.source, d.span)).collect()
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| super::locate(&report.sources, &d.source, d.span))
+            .collect()
     };
     assert_eq!(at(codes::SHADOWED), ["t.rules:2:1"]);
     assert_eq!(at(codes::DUPLICATE), ["t.rules:4:1"]);
@@ -102,14 +107,21 @@ prefix_rule(pattern=["git", "push"], decision="forbidden", justification="use th
 
 #[test]
 fn diff_reports_prefix_with_example_and_exceptions() {
-    let old = load(r#"prefix_rule(pattern=["git"], decision="prompt")
-prefix_rule(pattern=["git", "status"], decision="allow")"#);
-    let new = load(r#"prefix_rule(pattern=["git"], decision="forbidden")
-prefix_rule(pattern=["git", "status"], decision="allow")"#);
+    let old = load(
+        r#"prefix_rule(pattern=["git"], decision="prompt")
+prefix_rule(pattern=["git", "status"], decision="allow")"#,
+    );
+    let new = load(
+        r#"prefix_rule(pattern=["git"], decision="forbidden")
+prefix_rule(pattern=["git", "status"], decision="allow")"#,
+    );
     let diff = diff_policies(&old, &new, &resolving());
     assert_eq!(diff.changes.len(), 1, "{}", diff.render_text(&[]));
     let change = &diff.changes[0];
-    assert_eq!((change.old, change.new, change.verdict), (Some(Decision::Prompt), Some(Decision::Forbidden), Verdict::Stricter));
+    assert_eq!(
+        (change.old, change.new, change.verdict),
+        (Some(Decision::Prompt), Some(Decision::Forbidden), Verdict::Stricter)
+    );
     assert!(change.prefix.is_empty());
     // `git status` is decided forbidden in both (forbidden beats allow), so no exception.
     assert!(change.except.is_empty());
@@ -120,8 +132,10 @@ prefix_rule(pattern=["git", "status"], decision="allow")"#);
 #[test]
 fn diff_sees_host_executable_changes() {
     let old = load(r#"prefix_rule(pattern=["git", "push"], decision="forbidden")"#);
-    let new = load(r#"prefix_rule(pattern=["git", "push"], decision="forbidden")
-host_executable(name="git", paths=["/usr/bin/git"])"#);
+    let new = load(
+        r#"prefix_rule(pattern=["git", "push"], decision="forbidden")
+host_executable(name="git", paths=["/usr/bin/git"])"#,
+    );
     let diff = diff_policies(&old, &new, &resolving());
     let change = diff.change_for(&argv("/opt/bin/git push")).expect("other paths lose the rule");
     assert_eq!((change.old, change.new, change.verdict), (Some(Decision::Forbidden), None, Verdict::Looser));
@@ -273,4 +287,95 @@ proptest! {
             prop_assert_eq!(new.check(&c.example, &options).decision, c.new, "example {:?}", c.example);
         }
     }
+}
+
+// ---- Grid rendering, replay records, cases parsing. ----
+
+#[test]
+fn csv_and_markdown_escape_what_would_break_a_cell() {
+    use super::grid::{csv_field, markdown_cell};
+    assert_eq!(csv_field("plain"), "plain");
+    assert_eq!(csv_field("a,b"), "\"a,b\"");
+    assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    assert_eq!(markdown_cell("a | b"), "a \\| b");
+    assert_eq!(markdown_cell("one\ntwo\r\nthree"), "one<br>two<br>three");
+}
+
+#[test]
+fn grid_of_users_by_commands_renders_every_cell() {
+    use super::grid::{GridRow, grid};
+    use crate::explain::{Evaluator, ExplainOptions, Scenario, loose_workspace};
+    let rules = RulesFile { name: "t.rules", text: r#"prefix_rule(pattern=["rm"], decision="forbidden")"# };
+    let ws = loose_workspace(&[], &[rules]);
+    let ev = Evaluator::new(&ws, ExplainOptions::default(), PathContext::default());
+    let rows = [GridRow::User("a|b@x.example".into()), GridRow::Groups(vec![])];
+    let commands = [argv("rm -rf x"), vec!["echo".to_owned(), "a,b".to_owned()]];
+    let g = grid(&ev, &rows, &commands, &Scenario::default());
+    assert_eq!(g.cells.len(), 2);
+    assert!(g.cells.iter().all(|row| row[0].outcome == Outcome::Reject));
+    assert!(g.to_csv().starts_with("user,rm -rf x,\"echo 'a,b'\"\r\n"), "{}", g.to_csv());
+    let md = g.to_markdown();
+    assert!(md.contains("| a\\|b@x.example | reject |"), "{md}");
+    assert!(md.starts_with("| user | rm -rf x | echo 'a,b' |\n|---|---|---|\n"), "{md}");
+}
+
+#[test]
+fn replay_records_accept_every_documented_shape() {
+    use super::replay::{Record, parse_record};
+    let cmd = |user: Option<&str>, argv: &[&str]| Record::Command {
+        user: user.map(str::to_owned),
+        groups: None,
+        argv: argv.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    assert_eq!(parse_record(r#"{"user":"a","argv":["ls","-l"]}"#), Ok(cmd(Some("a"), &["ls", "-l"])));
+    assert_eq!(parse_record(r#"{"email":"a","command":"ls '-l x'"}"#), Ok(cmd(Some("a"), &["ls", "-l x"])));
+    assert_eq!(parse_record(r#"{"command":["ls"]}"#), Ok(cmd(None, &["ls"])));
+    assert_eq!(
+        parse_record(r#"{"type":"item.completed","item":{"type":"command_execution","command":"git status"}}"#),
+        Ok(cmd(None, &["git", "status"]))
+    );
+    assert_eq!(
+        parse_record(r#"{"type":"event_msg","payload":{"type":"exec_command_end","command":["ls"]}}"#),
+        Ok(cmd(None, &["ls"]))
+    );
+    assert_eq!(
+        parse_record(r#"{"type":"item.completed","item":{"type":"agent_message","text":"hi"}}"#),
+        Ok(Record::Other)
+    );
+    assert!(parse_record(r#"{"groups":"Eng","argv":["ls"]}"#).unwrap_err().contains("`groups`"));
+    assert!(parse_record("{").unwrap_err().starts_with("invalid JSON"));
+}
+
+#[test]
+fn cases_file_errors_carry_spans() {
+    use super::cases::parse_cases;
+    let text = "[[case]]\nname = \"x\"\ncommand = \"ls\"\nexpect_decision = \"maybe\"\n";
+    let errors = parse_cases(text, "c.toml").unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].message, "unknown decision `maybe`");
+    assert_eq!(crate::LineIndex::new(text).line_col(errors[0].span.unwrap().start), (4, 19));
+    let ok = parse_cases("[[case]]\ncommand = \"ls\"\nexpect_policy = false\n", "c.toml").unwrap();
+    assert_eq!(ok.cases[0].expect.policy, Some(None));
+    assert_eq!(ok.cases[0].span.start, 0);
+}
+
+#[test]
+fn commands_lists_skip_comments_and_locate_bad_lines() {
+    use super::diff::parse_commands;
+    let list = parse_commands("# header\ngit push\n\n  ls -l 'a b'\n", "cmds").unwrap();
+    assert_eq!(list, vec![argv("git push"), vec!["ls".into(), "-l".into(), "a b".into()]]);
+    let bad = parse_commands("ls\n  echo 'x\n", "cmds").unwrap_err();
+    assert_eq!(bad.span.map(|s| s.start), Some(5));
+}
+
+#[test]
+fn file_kinds_are_detected_by_content() {
+    use super::diff::{FileKind, detect_kind};
+    assert_eq!(detect_kind("a.rules", "[x]"), FileKind::Rules);
+    assert_eq!(detect_kind("w.toml", "[[groups]]\nname = \"g\""), FileKind::Workspace);
+    assert_eq!(detect_kind("w.toml", "[rules]\nuser = []"), FileKind::Workspace);
+    assert_eq!(detect_kind("r.toml", "[rules]\nprefix_rules = []"), FileKind::Requirements);
+    assert_eq!(detect_kind("r.toml", "not = = toml"), FileKind::Requirements);
+    assert_eq!(detect_kind("policy", "prefix_rule(pattern=[\"ls\"])"), FileKind::Rules);
 }

@@ -12,18 +12,16 @@
 pub mod policy;
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
-use crate::analysis::{NamedText, Verdict, outcome_rank, shell_words};
-use crate::diagnostic::Span;
+use crate::analysis::{Verdict, outcome_rank, rule_site, shell_words};
 use crate::explain::{Evaluator, Outcome, Scenario};
 use crate::json::Json;
 use crate::paths::PathContext;
-use crate::policy::MatchOptions;
+use crate::policy::{MatchOptions, RuleOrigin};
 use crate::requirements::json::requirements_json;
-use crate::requirements::layers::LayerKind;
 use crate::requirements::settings::{UserConfig, resolve_settings, settings_json};
-use crate::workspace::file::{LayerSpec, Named, Role, RulesFileSpec, TextOrigin, Workspace};
-use crate::workspace::rbac::Permissions;
+use crate::workspace::file::Workspace;
 use crate::workspace::selection::PolicySelection;
 
 pub use policy::{PolicyDiff, PrefixChange, ProgramClass, decision_label, decision_rank, diff_policies};
@@ -210,13 +208,19 @@ fn pair_change(
     let host = options.host.as_deref();
     let old_ctx = old.policy_context(old_sel, host);
     let new_ctx = new.policy_context(new_sel, host);
-    let reqs = |c: &crate::explain::PolicyContext| c.composed.requirements.as_ref().map_or_else(Json::object, requirements_json);
+    let reqs = |c: &crate::explain::PolicyContext| {
+        c.composed.requirements.as_ref().map_or_else(Json::object, requirements_json)
+    };
     let match_options = MatchOptions { resolve_host_executables: true, paths: options.paths.clone() };
     PolicyPairChange {
         old_policy: old_sel.name.clone(),
         new_policy: new_sel.name.clone(),
         users: Vec::new(),
-        requirements: field_changes(&reqs(&old_ctx), &reqs(&new_ctx)),
+        // `rules` is compared exactly, prefix by prefix, in `rules` below.
+        requirements: field_changes(&reqs(&old_ctx), &reqs(&new_ctx))
+            .into_iter()
+            .filter(|c| c.field != "rules")
+            .collect(),
         settings: field_changes(&settings_of(old, old_sel, host), &settings_of(new, new_sel, host)),
         rules: diff_policies(&old_ctx.command_policy, &new_ctx.command_policy, &match_options),
     }
@@ -235,7 +239,8 @@ fn named_selection(name: &str) -> PolicySelection {
 pub fn diff_workspaces(old: &Evaluator<'_>, new: &Evaluator<'_>, options: &WorkspaceDiffOptions) -> WorkspaceDiff {
     let (old_ws, new_ws) = (old.workspace(), new.workspace());
     let users = all_users(&[old_ws, new_ws]);
-    let mut diff = WorkspaceDiff { users: Vec::new(), pairs: Vec::new(), outcomes: Vec::new(), evaluated: 0, verdict: None };
+    let mut diff =
+        WorkspaceDiff { users: Vec::new(), pairs: Vec::new(), outcomes: Vec::new(), evaluated: 0, verdict: None };
     let mut pair_keys: Vec<(Option<String>, Option<String>)> = Vec::new();
     let mut pair_users: Vec<Vec<String>> = Vec::new();
     let mut pair_selections: Vec<(PolicySelection, PolicySelection)> = Vec::new();
@@ -251,17 +256,12 @@ pub fn diff_workspaces(old: &Evaluator<'_>, new: &Evaluator<'_>, options: &Works
             });
         }
         let key = (old_sel.name.clone(), new_sel.name.clone());
-        match pair_keys.iter().position(|k| *k == key) {
-            Some(i) => {
-                if let Some(list) = pair_users.get_mut(i) {
-                    list.push(user.clone());
-                }
-            }
-            None => {
-                pair_keys.push(key);
-                pair_users.push(vec![user.clone()]);
-                pair_selections.push((old_sel, new_sel));
-            }
+        if let Some(list) = pair_keys.iter().position(|k| *k == key).and_then(|i| pair_users.get_mut(i)) {
+            list.push(user.clone());
+        } else {
+            pair_keys.push(key);
+            pair_users.push(vec![user.clone()]);
+            pair_selections.push((old_sel, new_sel));
         }
     }
     for policy in &old_ws.policies {
@@ -300,9 +300,8 @@ pub fn diff_workspaces(old: &Evaluator<'_>, new: &Evaluator<'_>, options: &Works
             }
         }
     }
-    diff.verdict = Verdict::fold(
-        diff.outcomes.iter().map(|o| o.verdict).chain(diff.pairs.iter().filter_map(|p| p.rules.verdict)),
-    );
+    diff.verdict =
+        Verdict::fold(diff.outcomes.iter().map(|o| o.verdict).chain(diff.pairs.iter().filter_map(|p| p.rules.verdict)));
     diff
 }
 
@@ -328,9 +327,20 @@ fn opt_str(s: Option<&str>) -> Json {
     s.map_or(Json::Null, Json::from)
 }
 
+/// Where a rule is written, given the policy the rule came through (see [`rule_site`]).
+pub type SiteFn<'a> = &'a dyn Fn(&RuleOrigin, Option<&str>) -> String;
+
 impl WorkspaceDiff {
-    /// `{"verdict","users":[…],"policies":[…],"outcomes":[…],"evaluated":n}`.
-    pub fn to_json(&self, sources: &[NamedText]) -> Json {
+    /// `{"verdict","users":[…],"policies":[…],"outcomes":[…],"evaluated":n}`, rule origins
+    /// located in `old` and `new`.
+    pub fn to_json(&self, old: &Workspace, new: &Workspace) -> Json {
+        let old_site = |o: &RuleOrigin, p: Option<&str>| rule_site(old, p, o);
+        let new_site = |o: &RuleOrigin, p: Option<&str>| rule_site(new, p, o);
+        self.to_json_with(&old_site, &new_site)
+    }
+
+    /// Like [`WorkspaceDiff::to_json`], with a function per side that says where a rule is written.
+    pub fn to_json_with(&self, old_site: SiteFn<'_>, new_site: SiteFn<'_>) -> Json {
         Json::object()
             .with("verdict", self.verdict.map_or(Json::Null, |v| Json::from(v.as_str())))
             .with(
@@ -360,7 +370,12 @@ impl WorkspaceDiff {
                                 .with("users", p.users.as_slice())
                                 .with("requirements", field_json(&p.requirements))
                                 .with("settings", field_json(&p.settings))
-                                .with("rules", p.rules.to_json(sources))
+                                .with(
+                                    "rules",
+                                    p.rules.to_json_with(&|o| old_site(o, p.old_policy.as_deref()), &|o| {
+                                        new_site(o, p.new_policy.as_deref())
+                                    }),
+                                )
                         })
                         .collect(),
                 ),
@@ -387,93 +402,148 @@ impl WorkspaceDiff {
     }
 
     /// Readable text: policy selection, per-policy requirement/setting/rule changes, outcomes.
-    pub fn render_text(&self, sources: &[NamedText]) -> String {
+    pub fn render_text(&self, old: &Workspace, new: &Workspace) -> String {
+        let old_site = |o: &RuleOrigin, p: Option<&str>| rule_site(old, p, o);
+        let new_site = |o: &RuleOrigin, p: Option<&str>| rule_site(new, p, o);
+        self.render_text_with(&old_site, &new_site)
+    }
+
+    /// Like [`WorkspaceDiff::render_text`], with a function per side that says where a rule is written.
+    pub fn render_text_with(&self, old_site: SiteFn<'_>, new_site: SiteFn<'_>) -> String {
         let mut out = String::new();
         let policy_name = |s: &PolicySelection| match (&s.name, s.via.label()) {
             (Some(n), Some(via)) => format!("{n} ({via})"),
             (Some(n), None) => n.clone(),
             (None, _) => "no policy".to_owned(),
         };
-        out.push_str(&format!("policy selection: {} user(s) change\n", self.users.len()));
+        let _ = writeln!(out, "policy selection: {} user(s) change", self.users.len());
         for u in &self.users {
-            out.push_str(&format!("  {}: {} -> {}", u.user, policy_name(&u.old), policy_name(&u.new)));
+            let _ = write!(out, "  {}: {} -> {}", u.user, policy_name(&u.old), policy_name(&u.new));
             if u.access.0 != u.access.1 {
-                out.push_str(&format!(
-                    "; Codex local {}",
-                    if u.access.1 { "granted" } else { "revoked (denied)" }
-                ));
+                let _ = write!(out, "; Codex local {}", if u.access.1 { "granted" } else { "revoked (denied)" });
             }
             out.push('\n');
         }
         for p in &self.pairs {
             let name = |n: &Option<String>| n.clone().unwrap_or_else(|| "no policy".to_owned());
-            out.push_str(&format!("\npolicy {} -> {}", name(&p.old_policy), name(&p.new_policy)));
+            let _ = write!(out, "\npolicy {} -> {}", name(&p.old_policy), name(&p.new_policy));
             if p.users.is_empty() {
                 out.push_str(" (nobody is assigned it)\n");
             } else {
-                out.push_str(&format!(" ({})\n", p.users.join(", ")));
+                let _ = writeln!(out, " ({})", p.users.join(", "));
             }
             for (title, list) in [("requirement", &p.requirements), ("setting", &p.settings)] {
                 for c in list {
-                    out.push_str(&format!(
-                        "  {title} {}: {} -> {}\n",
+                    let _ = writeln!(
+                        out,
+                        "  {title} {}: {} -> {}",
                         c.field,
                         c.old.as_ref().map_or_else(|| "unset".to_owned(), Json::to_compact),
                         c.new.as_ref().map_or_else(|| "unset".to_owned(), Json::to_compact)
-                    ));
+                    );
                 }
             }
             if !p.rules.changes.is_empty() || !p.rules.incomplete.is_empty() {
-                for line in p.rules.render_text(sources).lines() {
-                    out.push_str(&format!("  rules: {line}\n"));
+                let rules = p.rules.render_text_with(&|o| old_site(o, p.old_policy.as_deref()), &|o| {
+                    new_site(o, p.new_policy.as_deref())
+                });
+                out.push_str("  command rules:\n");
+                for line in rules.lines() {
+                    let _ = writeln!(out, "    {line}");
                 }
             }
         }
-        out.push_str(&format!("\noutcomes: {} of {} (user, command) pair(s) change\n", self.outcomes.len(), self.evaluated));
+        let _ =
+            writeln!(out, "\noutcomes: {} of {} (user, command) pair(s) change", self.outcomes.len(), self.evaluated);
         for o in &self.outcomes {
-            out.push_str(&format!(
-                "  {:<8}  {}  `{}`  {} -> {}\n",
+            let _ = writeln!(
+                out,
+                "  {:<8}  {}  `{}`  {} -> {}",
                 o.verdict.as_str(),
                 o.user,
                 shell_words(&o.argv),
                 o.old.as_str(),
                 o.new.as_str()
-            ));
+            );
         }
-        out.push_str(&format!("overall: {}\n", self.verdict.map_or("unchanged", Verdict::as_str)));
+        let _ = writeln!(out, "overall: {}", self.verdict.map_or("unchanged", Verdict::as_str));
         out
     }
 }
 
-/// A workspace for questions that involve no workspace file: everyone has Codex local and no
-/// cloud policy; `requirements` become system layers, `rules` user `.rules` files (as
-/// `codex-policy explain --requirements/--rules` does).
-pub fn loose_workspace(requirements: &[NamedText], rules: &[NamedText]) -> Workspace {
-    let member = Named { name: "Member".to_owned(), span: Span::default() };
-    Workspace {
-        default_role: Some(member),
-        roles: vec![Role {
-            name: "Member".to_owned(),
-            span: Span::default(),
-            permissions: Permissions { codex_local: true, ..Permissions::default() },
-        }],
-        layers: requirements
-            .iter()
-            .map(|r| LayerSpec {
-                kind: LayerKind::System,
-                path: Some(r.name.clone()),
-                text: Some(r.text.clone()),
-                origin: TextOrigin::File { path: r.name.clone() },
-                span: Span::default(),
-            })
-            .collect(),
-        rules: crate::workspace::file::WorkspaceRules {
-            user: rules
-                .iter()
-                .map(|r| RulesFileSpec { name: r.name.clone(), text: Some(r.text.clone()), trusted: true, span: Span::default() })
-                .collect(),
-            ..Default::default()
-        },
-        ..Workspace::default()
+/// What kind of file a diff operand is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A workspace file.
+    Workspace,
+    /// A `requirements.toml` document.
+    Requirements,
+    /// A Starlark `.rules` file.
+    Rules,
+}
+
+impl FileKind {
+    /// `a workspace file`, `a requirements document`, `a .rules file`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FileKind::Workspace => "a workspace file",
+            FileKind::Requirements => "a requirements document",
+            FileKind::Rules => "a .rules file",
+        }
     }
+}
+
+/// Top-level keys only a workspace file has.
+const WORKSPACE_KEYS: &[&str] =
+    &["workspace", "roles", "groups", "policies", "policy_rules", "default_policy", "layers", "internet"];
+
+/// Detects the kind of a file from its name and contents: a name ending in `.rules` is a rules
+/// file; TOML with a workspace-only key (or a `[rules]` table of `system`/`user`/`project`
+/// files) is a workspace; any other TOML is a requirements document; text that is not TOML is a
+/// rules file unless its name ends in `.toml` (then it is a broken requirements document, and
+/// its parse error is what the user needs to see).
+pub fn detect_kind(name: &str, text: &str) -> FileKind {
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if extension.as_deref() == Some("rules") {
+        return FileKind::Rules;
+    }
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return if extension.as_deref() == Some("toml") { FileKind::Requirements } else { FileKind::Rules };
+    };
+    let workspace_rules = table
+        .get("rules")
+        .and_then(toml::Value::as_table)
+        .is_some_and(|r| ["system", "user", "project"].iter().any(|k| r.contains_key(*k)));
+    if workspace_rules || WORKSPACE_KEYS.iter().any(|k| table.contains_key(*k)) {
+        FileKind::Workspace
+    } else {
+        FileKind::Requirements
+    }
+}
+
+/// Reads a commands list: one command line per line, split with POSIX shell rules; blank lines
+/// and lines starting with `#` are skipped. A line that does not split is an error at its line.
+pub fn parse_commands(text: &str, source: &str) -> Result<Vec<Vec<String>>, crate::Diagnostic> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        match shlex::split(trimmed) {
+            Some(argv) if !argv.is_empty() => out.push(argv),
+            _ => {
+                let at = start + (line.len() - line.trim_start().len());
+                return Err(crate::Diagnostic::error(
+                    "commands/invalid",
+                    "not a valid command line: unbalanced quotes or a trailing backslash",
+                )
+                .at(source, at..at + trimmed.len()));
+            }
+        }
+    }
+    Ok(out)
 }

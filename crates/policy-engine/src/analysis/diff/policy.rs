@@ -21,6 +21,7 @@
 //! never outside the sandbox) < `prompt` < `forbidden`.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use crate::analysis::{NamedText, Verdict, locate, shell_words};
 use crate::decision::Decision;
@@ -50,12 +51,15 @@ pub fn decision_label(decision: Option<Decision>) -> &'static str {
 /// Which spellings of `argv[0]` a change is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProgramClass {
-    /// `argv[0]` written exactly as `name`. With `any_path`, also every path whose basename is
-    /// `name` that no other class lists (they behave exactly like the bare name).
+    /// `argv[0]` written exactly as `name`, and the paths to it that behave the same in both
+    /// policies (the basename pass reaches the same rules): `paths` lists such `host_executable`
+    /// paths, `any_path` says every unlisted path does too.
     Exact {
         /// The program as rules name it.
         name: String,
-        /// Paths to the program behave the same.
+        /// Listed paths that behave like the bare name.
+        paths: Vec<String>,
+        /// Unlisted paths behave like the bare name.
         any_path: bool,
     },
     /// `argv[0]` resolving to `path` (named in a `host_executable` list), not spelled as a rule's
@@ -101,10 +105,11 @@ impl ProgramClass {
     /// Which spellings of `argv[0]` this is.
     pub fn describe(&self) -> String {
         match self {
-            ProgramClass::Exact { any_path: true, .. } => {
-                "this name, and the paths to it that are not listed separately".to_owned()
+            ProgramClass::Exact { name, any_path: true, .. } => format!("also any path ending in /{name}"),
+            ProgramClass::Exact { paths, any_path: false, .. } if !paths.is_empty() => {
+                format!("also {}", paths.join(", "))
             }
-            ProgramClass::Exact { any_path: false, .. } => "exactly this spelling".to_owned(),
+            ProgramClass::Exact { .. } => "this spelling only".to_owned(),
             ProgramClass::Path { .. } => "this path, spelled differently from any rule".to_owned(),
             ProgramClass::OtherPath { listed, .. } if listed.is_empty() => "any path".to_owned(),
             ProgramClass::OtherPath { listed, .. } => format!("any path except {}", listed.join(", ")),
@@ -243,7 +248,7 @@ impl Completed {
     }
 }
 
-fn tokens_at<'r>(rule: &'r PrefixRule, depth: usize) -> &'r [String] {
+fn tokens_at(rule: &PrefixRule, depth: usize) -> &[String] {
     match rule.rest.get(depth) {
         Some(PatternToken::Single(s)) => std::slice::from_ref(s),
         Some(PatternToken::Alts(alts)) => alts,
@@ -374,12 +379,10 @@ fn program_classes<'p>(
             Some(b) => (basename_group(old, key, b), basename_group(new, key, b)),
             None => (&[][..], &[][..]),
         };
-        out.push((ProgramClass::Exact { name: key.to_owned(), any_path: false }, [
-            old.rules_for(key),
-            old_b,
-            new.rules_for(key),
-            new_b,
-        ]));
+        out.push((
+            ProgramClass::Exact { name: key.to_owned(), paths: Vec::new(), any_path: false },
+            [old.rules_for(key), old_b, new.rules_for(key), new_b],
+        ));
     }
     if !resolve {
         return out;
@@ -397,11 +400,11 @@ fn program_classes<'p>(
         let like_bare = |argv0: &str| {
             [old, new].iter().all(|p| p.rules_for(key).is_empty() || basename_reachable(p, argv0, key, options))
         };
-        let mut folded = false;
+        let mut folded_paths = Vec::new();
         for path in &listed {
             let example = unused_spelling(path, &seen);
             if like_bare(&example) {
-                folded = true;
+                folded_paths.push(path.clone());
                 continue;
             }
             out.push((
@@ -410,19 +413,18 @@ fn program_classes<'p>(
             ));
         }
         let example = other_path(key, &listed, &seen, options);
-        if like_bare(&example) {
-            folded = true;
-        } else {
+        let folded_any = like_bare(&example);
+        if !folded_any {
             out.push((
                 ProgramClass::OtherPath { key: key.to_owned(), listed: listed.clone(), example: example.clone() },
                 [&[], basename_group(old, &example, key), &[], basename_group(new, &example, key)],
             ));
         }
-        if folded
-            && let Some((ProgramClass::Exact { any_path, .. }, _)) =
-                out.iter_mut().find(|(c, _)| matches!(c, ProgramClass::Exact { name, .. } if name == key))
+        if let Some((ProgramClass::Exact { paths, any_path, .. }, _)) =
+            out.iter_mut().find(|(c, _)| matches!(c, ProgramClass::Exact { name, .. } if name == key))
         {
-            *any_path = true;
+            *paths = folded_paths;
+            *any_path = folded_any;
         }
     }
     out
@@ -442,9 +444,8 @@ fn unused_spelling(path: &str, keys: &std::collections::HashSet<&str>) -> String
 
 /// An absolute path ending in `key` that no list names and no rule spells.
 fn other_path(key: &str, listed: &[String], keys: &std::collections::HashSet<&str>, options: &MatchOptions) -> String {
-    let usable = |p: &str| {
-        !keys.contains(p) && options.paths.absolutize(p).is_none_or(|resolved| !listed.contains(&resolved))
-    };
+    let usable =
+        |p: &str| !keys.contains(p) && options.paths.absolutize(p).is_none_or(|resolved| !listed.contains(&resolved));
     for dir in ["/usr/local/bin", "/opt/bin", "/opt/other/bin"] {
         let candidate = format!("{dir}/{key}");
         if usable(&candidate) {
@@ -661,14 +662,18 @@ impl PolicyDiff {
             .or_else(|| {
                 position(&|c| matches!(c, ProgramClass::OtherPath { key: k, listed, .. } if k == key && !listed.contains(&resolved)))
             })
-            .or_else(|| position(&|c| matches!(c, ProgramClass::Exact { name, any_path: true } if name == key)))
+            .or_else(|| {
+                position(&|c| {
+                    matches!(c, ProgramClass::Exact { name, paths, any_path } if name == key && (*any_path || paths.contains(&resolved)))
+                })
+            })
     }
 
     /// The change `argv` falls in, if its decision changes.
     pub fn change_for(&self, argv: &[String]) -> Option<&PrefixChange> {
-        let (argv0, args) = argv.split_first()?;
-        let program = self.program_of(argv0)?;
-        self.changes.iter().find(|c| c.program == program && c.contains_args(args))
+        let (program_name, rest) = argv.split_first()?;
+        let program = self.program_of(program_name)?;
+        self.changes.iter().find(|c| c.program == program && c.contains_args(rest))
     }
 
     /// The argv prefix as people read it: `git [push|commit] …`.
@@ -684,7 +689,11 @@ impl PolicyDiff {
     }
 
     /// Like [`PolicyDiff::to_json`], with a function per side that says where a rule is written.
-    pub fn to_json_with(&self, old_site: &dyn Fn(&RuleOrigin) -> String, new_site: &dyn Fn(&RuleOrigin) -> String) -> Json {
+    pub fn to_json_with(
+        &self,
+        old_site: &dyn Fn(&RuleOrigin) -> String,
+        new_site: &dyn Fn(&RuleOrigin) -> String,
+    ) -> Json {
         let sites = |list: &[RuleOrigin], site: &dyn Fn(&RuleOrigin) -> String| {
             Json::Array(list.iter().map(|o| Json::from(site(o))).collect())
         };
@@ -761,45 +770,46 @@ impl PolicyDiff {
         }
         for (program, verdict) in &self.program_verdicts {
             let Some(class) = self.programs.get(*program) else { continue };
-            out.push_str(&format!("{} ({}): {}\n", class.label(), class.describe(), verdict.as_str()));
+            let _ = writeln!(out, "{} ({}): {}", class.label(), class.describe(), verdict.as_str());
             for c in self.changes.iter().filter(|c| c.program == *program) {
-                out.push_str(&format!(
-                    "  {:<8}  {}  {} -> {}  e.g. `{}`\n",
+                let _ = writeln!(
+                    out,
+                    "  {:<8}  {}  {} -> {}  e.g. `{}`",
                     c.verdict.as_str(),
                     self.render_prefix(c),
                     decision_label(c.old),
                     decision_label(c.new),
                     shell_words(&c.example)
-                ));
+                );
                 let sites = |list: &[RuleOrigin], site: &dyn Fn(&RuleOrigin) -> String| {
                     if list.is_empty() { "-".to_owned() } else { list.iter().map(site).collect::<Vec<_>>().join(", ") }
                 };
                 if !c.old_rules.is_empty() || !c.new_rules.is_empty() {
-                    out.push_str(&format!(
-                        "            old rule: {}  new rule: {}\n",
+                    let _ = writeln!(
+                        out,
+                        "            old rule: {}  new rule: {}",
                         sites(&c.old_rules, old_site),
                         sites(&c.new_rules, new_site)
-                    ));
+                    );
                 }
                 if !c.except.is_empty() {
                     let list: Vec<String> = c.except.iter().map(|e| self.render_args(c.program, e)).collect();
-                    out.push_str(&format!("            except: {}\n", list.join("; ")));
+                    let _ = writeln!(out, "            except: {}", list.join("; "));
                 }
             }
         }
         for i in &self.incomplete {
             if let Some(c) = self.programs.get(*i) {
-                out.push_str(&format!(
-                    "{}: more than {MAX_NODES_PER_PROGRAM} distinct prefixes; not analysed\n",
-                    c.label()
-                ));
+                let _ =
+                    writeln!(out, "{}: more than {MAX_NODES_PER_PROGRAM} distinct prefixes; not analysed", c.label());
             }
         }
-        out.push_str(&format!(
-            "{} change(s); overall {}\n",
+        let _ = writeln!(
+            out,
+            "{} change(s); overall {}",
             self.changes.len(),
             self.verdict.map_or("unchanged", Verdict::as_str)
-        ));
+        );
         out
     }
 
