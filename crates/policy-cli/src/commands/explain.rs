@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use policy_engine::analysis::diff::{NO_GROUP, parse_commands};
+use policy_engine::analysis::grid::{GridRow, grid};
 use policy_engine::approval::Escalation;
 use policy_engine::config::{apply_override, user_config_from_table};
 use policy_engine::explain::{Evaluator, ExplainOptions, Explanation, Scenario, explanation_json, loose_workspace};
@@ -15,7 +17,7 @@ use policy_engine::starlark::RulesFile;
 use policy_engine::workspace::Workspace;
 use policy_engine::LineIndex;
 
-use crate::input::{SourceFile, load_workspace, path_context, read_source};
+use crate::input::{SourceFile, load_workspace, path_context, read_source, render_diagnostic};
 
 /// Flags of `explain`.
 #[derive(Debug, Args)]
@@ -65,9 +67,34 @@ pub struct ExplainArgs {
     /// Print JSON instead of the readable trace.
     #[arg(long)]
     json: bool,
+    /// Print the users × commands grid instead: FILE holds one command line per line (`#` comments).
+    #[arg(long, value_name = "FILE")]
+    grid: Option<PathBuf>,
+    /// Grid rows: every user of the workspace (plus "no group"), or every group.
+    #[arg(long, default_value = "users", value_parser = ["users", "groups"], requires = "grid")]
+    rows: String,
+    /// Grid output format.
+    #[arg(long, default_value = "markdown", value_parser = ["markdown", "csv", "json"], requires = "grid")]
+    format: String,
     /// The command (argv); a single argument with spaces is split with POSIX shell rules.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
     command: Vec<String>,
+}
+
+/// Every user of the workspace in file order (plus someone in no group), or every group.
+fn grid_rows(workspace: &Workspace, rows: &str) -> Vec<GridRow> {
+    if rows == "groups" {
+        return workspace.groups.iter().map(|g| GridRow::Groups(vec![g.name.clone()])).collect();
+    }
+    let mut users: Vec<String> = Vec::new();
+    for member in workspace.groups.iter().flat_map(|g| &g.members) {
+        if !users.contains(member) {
+            users.push(member.clone());
+        }
+    }
+    let mut out: Vec<GridRow> = users.into_iter().map(GridRow::User).collect();
+    out.push(GridRow::User(NO_GROUP.to_owned()));
+    out
 }
 
 fn as_files(files: &[SourceFile]) -> Vec<RulesFile<'_>> {
@@ -107,7 +134,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
         }
         other => other.to_vec(),
     };
-    if argv.is_empty() {
+    if argv.is_empty() && args.grid.is_none() {
         return Err("the following required arguments were not provided: <COMMAND>...".into());
     }
     let internet = match &args.internet {
@@ -134,6 +161,19 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
         internet,
     };
     let evaluator = Evaluator::new(&workspace, options, paths);
+    if let Some(path) = &args.grid {
+        let file = read_source(path, "commands")?;
+        let commands = parse_commands(&file.text, &file.name).map_err(|d| render_diagnostic(&d, &[&file]))?;
+        let rows = grid_rows(&workspace, &args.rows);
+        let grid = grid(&evaluator, &rows, &commands, &scenario);
+        let rendered = match args.format.as_str() {
+            "csv" => grid.to_csv(),
+            "json" => grid.to_json().to_pretty() + "\n",
+            _ => grid.to_markdown(),
+        };
+        print!("{rendered}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let explanation = evaluator.explain(&scenario);
     if args.json {
         println!("{}", explanation_json(&explanation).to_pretty());
@@ -141,7 +181,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
         print!("{}", render_text(&explanation, &workspace, &scenario, &sources));
     }
     for note in notes {
-        eprintln!("warning: {}", crate::input::render_diagnostic(&note, &sources.iter().collect::<Vec<_>>()));
+        eprintln!("warning: {}", render_diagnostic(&note, &sources.iter().collect::<Vec<_>>()));
     }
     Ok(ExitCode::SUCCESS)
 }
