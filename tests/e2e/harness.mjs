@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 import { serve } from './server.mjs';
@@ -134,4 +135,43 @@ export async function screenshot(page, name, options = {}) {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, ...options });
   return path;
+}
+
+/**
+ * A share-link fragment for `project` (the app's v1 JSON): raw DEFLATE, base64url, as the page
+ * makes them. `raw` skips the JSON encoding (for hostile payloads).
+ */
+export function shareFragment(project, { version = 1, raw = false } = {}) {
+  const text = raw ? project : JSON.stringify({ v: 1, ...project });
+  const payload = deflateRawSync(Buffer.from(text, 'utf8')).toString('base64url');
+  return `#v${version}.${payload}`;
+}
+
+/** The files of the acme example, as the app's project JSON (`files` as [name, text] pairs). */
+export function acmeProject(overrides = {}) {
+  const names = ['baseline.requirements.toml', 'contractors.requirements.toml', 'platform.requirements.toml', 'team.rules'];
+  return {
+    workspace: example('acme/workspace.toml'),
+    files: names.map((n) => [n, example(`acme/${n}`)]),
+    scenario: { mode: 'user', user: 'kim@acme.example', command: 'git push origin main' },
+    grid: { rows: 'users', commands: 'git status\ngit push origin main\n' },
+    ...overrides,
+  };
+}
+
+/** Opens a tab of the files panel (`Overview`, `workspace.toml`, a file name). */
+export async function openTab(page, name) {
+  const tab = name === 'Overview' ? page.locator('[data-tab="form"]') : page.locator(`[data-tab="${name}"]`);
+  await tab.click();
+}
+
+/** Switches the result view (`trace`, `grid`, `diff`, `lint`). */
+export async function openView(page, view) {
+  await page.getByTestId(`view-${view}`).click();
+}
+
+/** The draft saved in localStorage, parsed. */
+export async function savedDraft(page) {
+  const text = await page.evaluate(() => localStorage.getItem('codex-policy-playground/v2/project'));
+  return text && JSON.parse(text);
 }

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod lint;
 pub mod policy_test;
 pub mod requirements;
+pub mod robustness;
 pub mod rules;
 pub mod replay;
 pub mod safe;
@@ -35,6 +36,7 @@ pub fn run_engine(case: &Case) -> Result<(), String> {
         "diff" => diff::run_engine(case),
         "policy-test" => policy_test::run_engine(case),
         "replay" => replay::run_engine(case),
+        "robustness" => robustness::run_engine(case),
         other => Err(format!("unknown case kind `{other}`")),
     }
 }

@@ -1,7 +1,10 @@
 //! Global functions, methods and operators of the Starlark subset, with starlark-rust's argument
 //! binding and messages.
+#![expect(clippy::similar_names, reason = "start/stop/step and a1/a2 are Starlark's own parameter names")]
+#![expect(clippy::many_single_char_names, reason = "short names mirror starlark-rust's implementations")]
 
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use starlark_syntax::dot_format_parser::{FormatConv, FormatParser, FormatToken};
@@ -17,7 +20,8 @@ use crate::diagnostic::Span;
 #[derive(Default)]
 pub(crate) struct Args<'a> {
     pub pos: Vec<(Value<'a>, Span)>,
-    pub named: Vec<(Rc<str>, Value<'a>, Span)>,
+    /// Named arguments; names borrow from the syntax tree (no allocation per call).
+    pub named: Vec<(&'a str, Value<'a>, Span)>,
     pub star: Option<(Value<'a>, Span)>,
     pub star_star: Option<(Value<'a>, Span)>,
 }
@@ -82,17 +86,18 @@ pub(crate) fn bind<'a>(interp: &mut Interp<'a, '_>, spec: &Spec<'_>, args: Args<
     for (v, sp) in args.pos {
         place(v, sp, &mut next, &mut slots);
     }
-    let index_of = |name: &str| spec.names.iter().skip(spec.pos_only).position(|n| *n == name).map(|i| i + spec.pos_only);
+    let index_of =
+        |name: &str| spec.names.iter().skip(spec.pos_only).position(|n| *n == name).map(|i| i + spec.pos_only);
     let mut lowest_name = usize::MAX;
     for (name, v, sp) in args.named {
-        match index_of(&name) {
+        match index_of(name) {
             Some(i) => {
                 if let Some(s) = slots.get_mut(i) {
                     *s = Some((v, sp));
                 }
                 lowest_name = lowest_name.min(i);
             }
-            None => kwargs.push((name, v)),
+            None => kwargs.push((Rc::from(name), v)),
         }
     }
     if let Some((v, sp)) = args.star {
@@ -110,19 +115,18 @@ pub(crate) fn bind<'a>(interp: &mut Interp<'a, '_>, spec: &Spec<'_>, args: Args<
         let Value::Dict(d) = &v else {
             return Err(EvalError::value("The argument provided for **kwargs is not a dictionary"));
         };
-        for (k, item) in d.map.borrow().entries.iter() {
+        for (k, item) in &d.map.borrow().entries {
             let Value::Str(k) = k else {
                 return Err(EvalError::value("The argument provided for *args is not an identifier"));
             };
-            let repeated = match index_of(k) {
-                Some(i) => slots.get_mut(i).is_some_and(|s| s.replace((item.clone(), sp)).is_some()),
-                None => {
-                    let dup = kwargs.iter().any(|(n, _)| n == k);
-                    if !dup {
-                        kwargs.push((Rc::clone(k), item.clone()));
-                    }
-                    dup
+            let repeated = if let Some(i) = index_of(k) {
+                slots.get_mut(i).is_some_and(|s| s.replace((item.clone(), sp)).is_some())
+            } else {
+                let dup = kwargs.iter().any(|(n, _)| n == k);
+                if !dup {
+                    kwargs.push((Rc::clone(k), item.clone()));
                 }
+                dup
             };
             if repeated {
                 return Err(EvalError::value(format!("Argument `{k}` occurs more than once")));
@@ -168,7 +172,7 @@ fn bind_positional<'a>(interp: &mut Interp<'a, '_>, spec: &Spec<'_>, args: Args<
         let Value::Dict(d) = v else {
             return Err(EvalError::value("The argument provided for **kwargs is not a dictionary"));
         };
-        for (k, _) in d.map.borrow().entries.iter() {
+        for (k, _) in &d.map.borrow().entries {
             match k {
                 Value::Str(k) => extra.push(k.to_string()),
                 _ => return Err(EvalError::value("The argument provided for *args is not an identifier")),
@@ -232,9 +236,39 @@ impl Builtin {
     /// Every global name (Codex's globals: starlark's standard ones plus the three rule builtins)
     /// in the sorted order starlark-rust's "did you mean" suggestions consider them in.
     pub const GLOBAL_NAMES: &'static [&'static str] = &[
-        "False", "None", "True", "abs", "all", "any", "bool", "chr", "dict", "dir", "enumerate", "fail", "float",
-        "getattr", "hasattr", "hash", "host_executable", "int", "len", "list", "max", "min", "network_rule", "ord",
-        "prefix_rule", "range", "repr", "reversed", "sorted", "str", "tuple", "type", "zip",
+        "False",
+        "None",
+        "True",
+        "abs",
+        "all",
+        "any",
+        "bool",
+        "chr",
+        "dict",
+        "dir",
+        "enumerate",
+        "fail",
+        "float",
+        "getattr",
+        "hasattr",
+        "hash",
+        "host_executable",
+        "int",
+        "len",
+        "list",
+        "max",
+        "min",
+        "network_rule",
+        "ord",
+        "prefix_rule",
+        "range",
+        "repr",
+        "reversed",
+        "sorted",
+        "str",
+        "tuple",
+        "type",
+        "zip",
     ];
 
     pub fn lookup(name: &str) -> Option<Builtin> {
@@ -305,15 +339,8 @@ const STR_METHODS: &[Method] = &[
     Method::Title,
     Method::Upper,
 ];
-const LIST_METHODS: &[Method] = &[
-    Method::Append,
-    Method::Clear,
-    Method::Extend,
-    Method::ListIndex,
-    Method::Insert,
-    Method::Pop,
-    Method::Remove,
-];
+const LIST_METHODS: &[Method] =
+    &[Method::Append, Method::Clear, Method::Extend, Method::ListIndex, Method::Insert, Method::Pop, Method::Remove];
 const DICT_METHODS: &[Method] = &[
     Method::Clear,
     Method::Get,
@@ -370,7 +397,7 @@ pub(crate) fn length(v: &Value<'_>) -> Fallible<i64> {
 
 // ---- argument helpers -------------------------------------------------------------------------
 
-fn want_str<'a>(v: &Value<'a>, param: &str) -> Fallible<Rc<str>> {
+fn want_str(v: &Value<'_>, param: &str) -> Fallible<Rc<str>> {
     match v {
         Value::Str(s) => Ok(Rc::clone(s)),
         other => Err(EvalError::param_type(param, "str", other)),
@@ -388,7 +415,8 @@ fn want_int(v: &Value<'_>, param: &str) -> Fallible<i64> {
 fn opt_int(v: Option<Value<'_>>, param: &str) -> Fallible<Option<i64>> {
     match v {
         None | Some(Value::None) => Ok(None),
-        Some(v) => want_int(&v, param).map(Some),
+        Some(Value::Int(i)) if i32::try_from(i).is_ok() => Ok(Some(i)),
+        Some(other) => Err(EvalError::param_type(param, "None | int", &other)),
     }
 }
 
@@ -415,7 +443,12 @@ fn char_len(s: &str) -> usize {
 }
 
 /// starlark-rust's `convert_slice_indices`: `(start, stop, stride)` clamped to `len`.
-fn slice_bounds(len: i64, start: Option<Value<'_>>, stop: Option<Value<'_>>, step: Option<Value<'_>>) -> Fallible<(i64, i64, i64)> {
+fn slice_bounds(
+    len: i64,
+    start: Option<Value<'_>>,
+    stop: Option<Value<'_>>,
+    step: Option<Value<'_>>,
+) -> Fallible<(i64, i64, i64)> {
     let stride = match step {
         None | Some(Value::None) => 1,
         Some(v) => index_int(&v)?,
@@ -477,7 +510,11 @@ pub(crate) fn slice<'a>(
         }
         Value::Range(r) => {
             let (a, b, c) = slice_bounds(r.len(), start, stop, step)?;
-            Ok(Value::Range(Rc::new(Range { start: r.start + a * r.step, stop: r.start + b * r.step, step: c * r.step })))
+            Ok(Value::Range(Rc::new(Range {
+                start: r.start + a * r.step,
+                stop: r.start + b * r.step,
+                step: c * r.step,
+            })))
         }
         other => Err(EvalError::unary_unsupported("[::]", other)),
     }
@@ -525,38 +562,46 @@ pub(crate) fn index<'a>(_interp: &mut Interp<'a, '_>, obj: &Value<'a>, idx: &Val
         }
         Value::Dict(d) => {
             let key = idx.key()?;
-            d.map.borrow().get(&key).cloned().ok_or_else(|| EvalError::value(format!("Key `{}` was not found", idx.repr())))
+            d.map
+                .borrow()
+                .get(&key)
+                .cloned()
+                .ok_or_else(|| EvalError::value(format!("Key `{}` was not found", idx.repr())))
         }
         // Native functions take `[]` for type expressions (`list[str]`) and reject anything else.
-        f @ (Value::Builtin(_) | Value::Method(_)) => Err(EvalError::unary_unsupported("[]", f)),
+        f @ Value::Builtin(_) => Err(EvalError::unary_unsupported("[]", f)),
         other => Err(EvalError::binary_unsupported("[]", other, idx)),
     }
 }
 
 /// `obj[idx] = v`.
-pub(crate) fn set_index<'a>(_interp: &mut Interp<'a, '_>, obj: &Value<'a>, idx: &Value<'a>, v: Value<'a>) -> Fallible<()> {
+pub(crate) fn set_index<'a>(
+    _interp: &mut Interp<'a, '_>,
+    obj: &Value<'a>,
+    idx: &Value<'a>,
+    v: Value<'a>,
+) -> Fallible<()> {
     match obj {
         Value::List(l) => {
-            check_mutable_list(l)?;
             let i = index_int(idx)?;
             let len = i64::try_from(l.items.borrow().len()).unwrap_or(i64::MAX);
             let j = if i < 0 { len + i } else { i };
             if j < 0 || j >= len {
                 return Err(EvalError::value(format!("Index `{j}` is out of bound")));
             }
+            check_mutable_list(l)?;
             if let Some(slot) = l.items.borrow_mut().get_mut(usize::try_from(j).unwrap_or(0)) {
                 *slot = v;
             }
             Ok(())
         }
         Value::Dict(d) => {
-            check_mutable_dict(d)?;
             let key = idx.key()?;
+            check_mutable_dict(d)?;
             d.map.borrow_mut().insert(key, idx.clone(), v);
             Ok(())
         }
-        Value::Tuple(_) | Value::Str(_) => Err(EvalError::value("Immutable")),
-        other => Err(EvalError::unary_unsupported("[]=", other)),
+        _ => Err(EvalError::value("Immutable")),
     }
 }
 
@@ -699,12 +744,12 @@ pub(crate) fn percent<'a>(interp: &mut Interp<'a, '_>, fmt: &str, arg: &Value<'a
                 Value::Int(v) => {
                     let sign = if v < 0 { "-" } else { "" };
                     let a = v.unsigned_abs();
-                    out.push_str(&match conv {
-                        'd' => v.to_string(),
-                        'o' => format!("{sign}{a:o}"),
-                        'x' => format!("{sign}{a:x}"),
-                        _ => format!("{sign}{a:X}"),
-                    });
+                    let _ = match conv {
+                        'd' => write!(out, "{v}"),
+                        'o' => write!(out, "{sign}{a:o}"),
+                        'x' => write!(out, "{sign}{a:x}"),
+                        _ => write!(out, "{sign}{a:X}"),
+                    };
                 }
                 other => return Err(EvalError::unary_unsupported(&format!("format(%{conv})"), &other)),
             },
@@ -732,12 +777,11 @@ fn builtin_spec(b: Builtin) -> (&'static [&'static str], &'static [bool], usize,
         Builtin::Ord | Builtin::Repr | Builtin::Str | Builtin::Len | Builtin::Type | Builtin::Dir | Builtin::Hash => {
             (&["a"], &[true], 1, 1, false, false)
         }
-        Builtin::Abs => (&["x"], &[true], 1, 1, false, false),
         Builtin::Range => (&["a1", "a2", "step"], &[true, false, false], 3, 3, false, false),
         Builtin::Int => (&["a", "base"], &[false, false], 1, 2, false, false),
         Builtin::Max | Builtin::Min => (&["key"], &[false], 0, 0, true, false),
         Builtin::Zip | Builtin::Fail => (&[], &[], 0, 0, true, false),
-        Builtin::Any | Builtin::All | Builtin::Reversed => (&["x"], &[true], 1, 1, false, false),
+        Builtin::Abs | Builtin::Any | Builtin::All | Builtin::Reversed => (&["x"], &[true], 1, 1, false, false),
         Builtin::Enumerate => (&["it", "start"], &[true, false], 1, 2, false, false),
         Builtin::Getattr => (&["a", "attr", "default"], &[true, true, false], 3, 3, false, false),
         Builtin::Hasattr => (&["a", "attr"], &[true, true], 2, 2, false, false),
@@ -757,7 +801,12 @@ fn builtin_spec(b: Builtin) -> (&'static [&'static str], &'static [bool], usize,
     }
 }
 
-pub(crate) fn call_builtin<'a>(interp: &mut Interp<'a, '_>, b: Builtin, args: Args<'a>, at: Span) -> Fallible<Value<'a>> {
+pub(crate) fn call_builtin<'a>(
+    interp: &mut Interp<'a, '_>,
+    b: Builtin,
+    args: Args<'a>,
+    at: Span,
+) -> Fallible<Value<'a>> {
     if b == Builtin::Dict {
         return dict_constructor(interp, args);
     }
@@ -769,7 +818,7 @@ pub(crate) fn call_builtin<'a>(interp: &mut Interp<'a, '_>, b: Builtin, args: Ar
     let first = arg(0).unwrap_or(Value::None);
     Ok(match b {
         Builtin::PrefixRule => return rules::prefix_rule(interp, &slots, at),
-        Builtin::NetworkRule => return rules::network_rule(interp, &slots),
+        Builtin::NetworkRule => return rules::network_rule(interp, &slots, at),
         Builtin::HostExecutable => return rules::host_executable(interp, &slots),
         Builtin::Len => Value::Int(length(&first)?),
         Builtin::Str => Value::string(first.to_str()),
@@ -806,12 +855,15 @@ pub(crate) fn call_builtin<'a>(interp: &mut Interp<'a, '_>, b: Builtin, args: Ar
         }
         Builtin::Int => int(arg(0), arg(1))?,
         Builtin::Abs => match first {
-            Value::Int(i) => Value::Int(i.checked_abs().ok_or_else(|| EvalError::unsupported("an integer beyond 64 bits"))?),
+            Value::Int(i) => {
+                Value::Int(i.checked_abs().ok_or_else(|| EvalError::unsupported("an integer beyond 64 bits"))?)
+            }
             other => return Err(EvalError::param_type("x", "float | int", &other)),
         },
         Builtin::Chr => {
             let i = want_int(&first, "i")?;
-            let cp = u32::try_from(i).map_err(|_| EvalError::value(format!("chr() parameter value negative integer {i}")))?;
+            let cp = u32::try_from(i)
+                .map_err(|_| EvalError::value(format!("chr() parameter value negative integer {i}")))?;
             let c = char::from_u32(cp).ok_or_else(|| {
                 EvalError::value(format!("chr() parameter value is 0x{cp:x} which is not a valid UTF-8 codepoint"))
             })?;
@@ -900,12 +952,13 @@ pub(crate) fn call_builtin<'a>(interp: &mut Interp<'a, '_>, b: Builtin, args: Ar
             Value::list(items)
         }
         Builtin::Sorted => {
-            let items = collect_iter(interp, &first)?;
+            // Parameters are unpacked (and type-checked) before the iterable is read.
             let reverse = match arg(2) {
                 None => false,
                 Some(Value::Bool(b)) => b,
                 Some(other) => return Err(EvalError::param_type("reverse", "bool", &other)),
             };
+            let items = collect_iter(interp, &first)?;
             let mut keyed = Vec::with_capacity(items.len());
             for v in items {
                 let k = match arg(1) {
@@ -972,7 +1025,7 @@ fn dict_constructor<'a>(interp: &mut Interp<'a, '_>, args: Args<'a>) -> Fallible
     if let Some(src) = pos.first() {
         update_dict(interp, &dict, src, true)?;
     }
-    let mut named: Vec<(Value<'a>, Value<'a>)> = args.named.into_iter().map(|(k, v, _)| (Value::Str(k), v)).collect();
+    let mut named: Vec<(Value<'a>, Value<'a>)> = args.named.into_iter().map(|(k, v, _)| (Value::str(k), v)).collect();
     if let Some((v, _)) = &args.star_star {
         let Value::Dict(d) = v else {
             return Err(EvalError::value("The argument provided for **kwargs is not a dictionary"));
@@ -1039,7 +1092,7 @@ fn int<'a>(a: Option<Value<'a>>, base: Option<Value<'a>>) -> Fallible<Value<'a>>
         ))),
         Value::Int(i) => Ok(Value::Int(i)),
         Value::Bool(b) => Ok(Value::Int(i64::from(b))),
-        other => Err(EvalError::param_type("a", "float | int | bool | str", &other)),
+        other => Err(EvalError::param_type("a", "bool | float | int | str", &other)),
     }
 }
 
@@ -1073,25 +1126,21 @@ fn update_dict<'a>(interp: &mut Interp<'a, '_>, dict: &Dict<'a>, src: &Value<'a>
 
 fn method_spec(m: Method) -> (&'static [&'static str], &'static [bool]) {
     match m {
-        Method::Count | Method::Find | Method::Index | Method::Rfind | Method::Rindex => {
+        Method::Count | Method::Find | Method::Index | Method::Rfind | Method::Rindex | Method::ListIndex => {
             (&["needle", "start", "end"], &[true, false, false])
         }
-        Method::ListIndex => (&["needle", "start", "end"], &[true, false, false]),
-        Method::Endswith => (&["suffix"], &[true]),
-        Method::Startswith => (&["prefix"], &[true]),
+        Method::Endswith | Method::Removesuffix => (&["suffix"], &[true]),
+        Method::Startswith | Method::Removeprefix => (&["prefix"], &[true]),
         Method::Join => (&["to_join"], &[true]),
         Method::Lstrip | Method::Rstrip | Method::Strip => (&["chars"], &[false]),
-        Method::Partition | Method::Rpartition => (&["needle"], &[true]),
+        Method::Partition | Method::Rpartition | Method::Remove => (&["needle"], &[true]),
         Method::Replace => (&["old", "new", "count"], &[true, true, false]),
         Method::Rsplit | Method::Split => (&["sep", "maxsplit"], &[false, false]),
         Method::Splitlines => (&["keepends"], &[false]),
-        Method::Removeprefix => (&["prefix"], &[true]),
-        Method::Removesuffix => (&["suffix"], &[true]),
         Method::Append => (&["el"], &[true]),
         Method::Extend => (&["other"], &[true]),
         Method::Insert => (&["index", "el"], &[true, true]),
         Method::Pop => (&["index"], &[false]),
-        Method::Remove => (&["needle"], &[true]),
         Method::Get | Method::DictPop | Method::Setdefault => (&["key", "default"], &[true, false]),
         Method::Update => (&["pairs"], &[false]),
         _ => (&[], &[]),
@@ -1110,7 +1159,7 @@ pub(crate) fn call_method<'a>(
             return Err(EvalError::value("internal error: format on a non-string"));
         };
         let pos: Vec<Value<'a>> = args.pos.into_iter().map(|(v, _)| v).collect();
-        let named: Vec<(Rc<str>, Value<'a>)> = args.named.into_iter().map(|(k, v, _)| (k, v)).collect();
+        let named: Vec<(Rc<str>, Value<'a>)> = args.named.into_iter().map(|(k, v, _)| (Rc::from(k), v)).collect();
         if args.star.is_some() || args.star_star.is_some() {
             return Err(EvalError::unsupported("`*args` or `**kwargs` in `format()`"));
         }
@@ -1179,13 +1228,12 @@ pub(crate) fn call_method<'a>(
                     let k = arg(0).unwrap_or(Value::None);
                     let key = k.key()?;
                     let existing = d.map.borrow().get(&key).cloned();
-                    match existing {
-                        Some(v) => v,
-                        None => {
-                            let v = arg(1).unwrap_or(Value::None);
-                            d.map.borrow_mut().insert(key, k, v.clone());
-                            v
-                        }
+                    if let Some(v) = existing {
+                        v
+                    } else {
+                        let v = arg(1).unwrap_or(Value::None);
+                        d.map.borrow_mut().insert(key, k, v.clone());
+                        v
                     }
                 }
                 Method::Update => {
@@ -1201,7 +1249,9 @@ pub(crate) fn call_method<'a>(
                 _ => return Err(EvalError::value("internal error: dict method")),
             })
         }
-        other => Err(EvalError::value(format!("Object of type `{}` has no attribute `{}`", other.type_name(), m.name()))),
+        other => {
+            Err(EvalError::value(format!("Object of type `{}` has no attribute `{}`", other.type_name(), m.name())))
+        }
     }
 }
 
@@ -1321,7 +1371,6 @@ fn string_method<'a>(interp: &mut Interp<'a, '_>, s: &Rc<str>, m: Method, bound:
             other => Err(EvalError::param_type(name, "str | tuple[str, ...]", &other)),
         }
     };
-    let int_of = |i: i64| Value::Int(i);
     let count = |n: usize| Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
     let out = match m {
         Method::Lower => Value::string(s.to_lowercase()),
@@ -1329,7 +1378,11 @@ fn string_method<'a>(interp: &mut Interp<'a, '_>, s: &Rc<str>, m: Method, bound:
         Method::Capitalize => {
             let mut r = String::with_capacity(s.len());
             for (i, c) in s.chars().enumerate() {
-                if i == 0 { r.extend(c.to_uppercase()) } else { r.extend(c.to_lowercase()) }
+                if i == 0 {
+                    r.extend(c.to_uppercase());
+                } else {
+                    r.extend(c.to_lowercase());
+                }
             }
             Value::string(r)
         }
@@ -1338,7 +1391,11 @@ fn string_method<'a>(interp: &mut Interp<'a, '_>, s: &Rc<str>, m: Method, bound:
             let mut r = String::with_capacity(s.len());
             for c in s.chars() {
                 if c.is_alphabetic() {
-                    if last_space { r.extend(c.to_uppercase()) } else { r.extend(c.to_lowercase()) }
+                    if last_space {
+                        r.extend(c.to_uppercase());
+                    } else {
+                        r.extend(c.to_lowercase());
+                    }
                     last_space = false;
                 } else {
                     last_space = true;
@@ -1352,9 +1409,10 @@ fn string_method<'a>(interp: &mut Interp<'a, '_>, s: &Rc<str>, m: Method, bound:
         Method::Isdigit => Value::Bool(!s.is_empty() && s.chars().all(char::is_numeric)),
         Method::Isspace => Value::Bool(!s.is_empty() && s.chars().all(char::is_whitespace)),
         Method::Islower | Method::Isupper => {
-            let (bad, good): (fn(char) -> bool, fn(char) -> bool) =
-                if m == Method::Islower { (char::is_uppercase, char::is_lowercase) } else { (char::is_lowercase, char::is_uppercase) };
-            Value::Bool(!s.chars().any(bad) && s.chars().any(good))
+            let lower = m == Method::Islower;
+            let cased = |c: char| if lower { c.is_lowercase() } else { c.is_uppercase() };
+            let other = |c: char| if lower { c.is_uppercase() } else { c.is_lowercase() };
+            Value::Bool(!s.chars().any(other) && s.chars().any(cased))
         }
         Method::Istitle => {
             let (mut last_space, mut result) = (true, false);
@@ -1478,22 +1536,21 @@ fn string_method<'a>(interp: &mut Interp<'a, '_>, s: &Rc<str>, m: Method, bound:
             let start = opt_int(arg(1), "start")?.and_then(|v| i32::try_from(v).ok());
             let end = opt_int(arg(2), "end")?.and_then(|v| i32::try_from(v).ok());
             let found = fast_string::convert_str_indices(s, start, end);
-            match m {
-                Method::Count => count(found.map_or(0, |f| fast_string::count_matches(f.haystack, &needle))),
-                _ => {
-                    let hit = found.and_then(|f| {
-                        let i = if matches!(m, Method::Find | Method::Index) {
-                            f.haystack.find(&*needle)
-                        } else {
-                            f.haystack.rfind(&*needle)
-                        }?;
-                        Some(f.start.0 + fast_string::len(f.haystack.get(..i).unwrap_or_default()).0)
-                    });
-                    match hit {
-                        Some(i) => count(i),
-                        None if matches!(m, Method::Find | Method::Rfind) => int_of(-1),
-                        None => return Err(EvalError::value(format!("Substring '{needle}' not found in '{s}'"))),
-                    }
+            if m == Method::Count {
+                count(found.map_or(0, |f| fast_string::count_matches(f.haystack, &needle)))
+            } else {
+                let hit = found.and_then(|f| {
+                    let i = if matches!(m, Method::Find | Method::Index) {
+                        f.haystack.find(&*needle)
+                    } else {
+                        f.haystack.rfind(&*needle)
+                    }?;
+                    Some(f.start.0 + fast_string::len(f.haystack.get(..i).unwrap_or_default()).0)
+                });
+                match hit {
+                    Some(i) => count(i),
+                    None if matches!(m, Method::Find | Method::Rfind) => Value::Int(-1),
+                    None => return Err(EvalError::value(format!("Substring '{needle}' not found in '{s}'"))),
                 }
             }
         }

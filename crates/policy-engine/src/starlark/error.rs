@@ -45,6 +45,8 @@ pub(crate) struct EvalError {
 /// Results inside the evaluator; the error is boxed so `Result<Value>` stays small.
 pub(crate) type Fallible<T> = Result<T, Box<EvalError>>;
 
+// Errors are boxed so that `Fallible<Value>` stays two words; they are rare and cold.
+#[expect(clippy::unnecessary_box_returns, reason = "a boxed error keeps the hot `Result<Value>` small")]
 impl EvalError {
     #[cold]
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Box<Self> {

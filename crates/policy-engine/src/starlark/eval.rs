@@ -1,4 +1,6 @@
 //! The tree-walking evaluator: statements, expressions, calls, with step, depth and size limits.
+#![expect(clippy::similar_names, reason = "start/stop/step are Starlark's slice terms")]
+#![expect(clippy::many_single_char_names, reason = "short names for AST parts (l, r, e, f, x) read best here")]
 //!
 //! INVARIANT: every loop that can run long calls [`Interp::tick`], and every recursive descent
 //! goes through [`Interp::enter`], so hostile input ends in a limit error, never a hang or a
@@ -88,7 +90,7 @@ pub(crate) struct Interp<'a, 'b> {
 /// list or dict inside its own `for` loop fails as in Starlark.
 pub(crate) enum Iter<'a> {
     List(Rc<List<'a>>, usize),
-    Tuple(Rc<[Value<'a>]>, usize),
+    Tuple(Rc<super::value::Tuple<'a>>, usize),
     Dict(Rc<Dict<'a>>, usize),
     Range(Range, i64),
 }
@@ -252,6 +254,35 @@ impl<'a> Interp<'a, '_> {
                         other => return Ok(other),
                     }
                 }
+                Ok(Flow::Normal)
+            }
+            Stmt::Expression(e) => self.eval(e, frame).map(|_| Flow::Normal),
+            Stmt::Return(Some(e)) => self.eval(e, frame).map(Flow::Return),
+            Stmt::If(c, then) => {
+                if self.eval(c, frame)?.truthy() {
+                    self.exec(then, frame)
+                } else {
+                    Ok(Flow::Normal)
+                }
+            }
+            Stmt::IfElse(c, both) => {
+                let branch = if self.eval(c, frame)?.truthy() { &both.0 } else { &both.1 };
+                self.exec(branch, frame)
+            }
+            _ => self.exec_other(stmt, frame),
+        }
+    }
+
+    #[inline(never)]
+    fn exec_other(&mut self, stmt: &'a AstStmt, frame: &Rc<Frame<'a>>) -> Fallible<Flow<'a>> {
+        match &stmt.node {
+            Stmt::Statements(v) => {
+                for s in v {
+                    match self.exec(s, frame)? {
+                        Flow::Normal => {}
+                        other => return Ok(other),
+                    }
+                }
             }
             Stmt::Expression(e) => {
                 self.eval(e, frame)?;
@@ -273,7 +304,7 @@ impl<'a> Interp<'a, '_> {
                 let v = self.eval(&a.rhs, frame)?;
                 self.assign(&a.lhs, v, frame)?;
             }
-            Stmt::AssignModify(lhs, op, rhs) => self.assign_modify(lhs, *op, rhs, frame)?,
+            Stmt::AssignModify(lhs, op, rhs) => self.assign_modify(span(stmt.span), lhs, *op, rhs, frame)?,
             Stmt::If(c, then) => {
                 if self.eval(c, frame)?.truthy() {
                     return self.exec(then, frame);
@@ -300,8 +331,13 @@ impl<'a> Interp<'a, '_> {
                 if let Some(ret) = &d.return_type {
                     return Err(EvalError::unsupported("a type annotation").at(span(ret.span)));
                 }
-                let closure =
-                    self.make_closure(&d.name.node.ident, stmt.span.begin().get(), &d.params, Body::Stmt(&d.body), frame)?;
+                let closure = self.make_closure(
+                    &d.name.node.ident,
+                    stmt.span.begin().get(),
+                    &d.params,
+                    Body::Stmt(&d.body),
+                    frame,
+                )?;
                 self.store_ident(d.name.span.begin().get(), &d.name.node.ident, closure, frame)?;
             }
             Stmt::Load(l) => {
@@ -323,7 +359,8 @@ impl<'a> Interp<'a, '_> {
         body: Body<'a>,
         frame: &Rc<Frame<'a>>,
     ) -> Fallible<Value<'a>> {
-        let layout = self.res.function(offset).ok_or_else(|| EvalError::value("internal error: unresolved function"))?;
+        let layout =
+            self.res.function(offset).ok_or_else(|| EvalError::value("internal error: unresolved function"))?;
         // starlark-rust names functions after their module: `rules.star.f`, `rules.star.lambda`.
         let mut c = Closure {
             name: Rc::from(format!("{}.{name}", self.rules.source)),
@@ -438,29 +475,30 @@ impl<'a> Interp<'a, '_> {
         }
     }
 
+    /// `x op= y`; starlark-rust reports its errors at the whole statement.
     fn assign_modify(
         &mut self,
+        stmt_span: Span,
         lhs: &'a AstAssignTarget,
         op: AssignOp,
         rhs: &'a AstExpr,
         frame: &Rc<Frame<'a>>,
     ) -> Fallible<()> {
         let op = assign_op(op);
-        let stmt_span = span(lhs.span.merge(rhs.span));
         match &lhs.node {
             AssignTarget::Identifier(id) => {
                 let offset = id.span.begin().get();
-                let old = self.read_ident(offset, &id.node.ident, frame).map_err(|e| e.at(span(lhs.span)))?;
+                let old = self.read_ident(offset, &id.node.ident, frame).map_err(|e| e.at(stmt_span))?;
                 let r = self.eval(rhs, frame)?;
-                let new = self.binary_in_place(op, old, r).map_err(|e| e.at(stmt_span))?;
+                let new = self.binary_in_place(op, old, &r).map_err(|e| e.at(stmt_span))?;
                 self.store_ident(offset, &id.node.ident, new, frame)
             }
             AssignTarget::Index(b) => {
                 let obj = self.eval(&b.0, frame)?;
                 let idx = self.eval(&b.1, frame)?;
-                let old = builtins::index(self, &obj, &idx).map_err(|e| e.at(span(lhs.span)))?;
+                let old = builtins::index(self, &obj, &idx).map_err(|e| e.at(stmt_span))?;
                 let r = self.eval(rhs, frame)?;
-                let new = self.binary_in_place(op, old, r).map_err(|e| e.at(stmt_span))?;
+                let new = self.binary_in_place(op, old, &r).map_err(|e| e.at(stmt_span))?;
                 builtins::set_index(self, &obj, &idx, new).map_err(|e| e.at(stmt_span))
             }
             AssignTarget::Dot(..) | AssignTarget::Tuple(_) => {
@@ -470,15 +508,15 @@ impl<'a> Interp<'a, '_> {
     }
 
     /// `x op= y`: `list += iterable` extends in place, everything else rebinds.
-    fn binary_in_place(&mut self, op: BinOp, left: Value<'a>, right: Value<'a>) -> Fallible<Value<'a>> {
+    fn binary_in_place(&mut self, op: BinOp, left: Value<'a>, right: &Value<'a>) -> Fallible<Value<'a>> {
         if let (BinOp::Add, Value::List(l)) = (op, &left) {
-            let extra: Vec<Value<'a>> = Iter::new(&right)?.collect();
+            let extra: Vec<Value<'a>> = Iter::new(right)?.collect();
             builtins::check_mutable_list(l)?;
             self.alloc_items(l.items.borrow().len() + extra.len())?;
             l.items.borrow_mut().extend(extra);
             return Ok(left);
         }
-        self.binary(op, &left, &right)
+        self.binary(op, &left, right)
     }
 
     pub fn eval(&mut self, e: &'a AstExpr, frame: &Rc<Frame<'a>>) -> Fallible<Value<'a>> {
@@ -488,8 +526,30 @@ impl<'a> Interp<'a, '_> {
         r
     }
 
+    /// A small dispatcher: every arm with sizeable locals lives in its own non-inlined function,
+    /// so each level of expression nesting costs little stack.
     fn eval_inner(&mut self, e: &'a AstExpr, frame: &Rc<Frame<'a>>) -> Fallible<Value<'a>> {
         self.tick(1)?;
+        match &e.node {
+            Expr::Identifier(id) => {
+                self.read_ident(e.span.begin().get(), &id.node.ident, frame).map_err(|err| err.at(span(e.span)))
+            }
+            Expr::Tuple(items) => Ok(Value::tuple(self.eval_all(items, frame)?)),
+            Expr::List(items) => Ok(Value::list(self.eval_all(items, frame)?)),
+            Expr::Call(f, args) => self.eval_call(e, f, &args.args, frame),
+            Expr::Not(x) => Ok(Value::Bool(!self.eval(x, frame)?.truthy())),
+            Expr::Op(l, op, r) => self.eval_op(e, l, *op, r, frame),
+            Expr::If(b) => {
+                let branch = if self.eval(&b.0, frame)?.truthy() { &b.1 } else { &b.2 };
+                self.eval(branch, frame)
+            }
+            Expr::Lambda(l) => self.make_closure("lambda", e.span.begin().get(), &l.params, Body::Expr(&l.body), frame),
+            _ => self.eval_other(e, frame),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_other(&mut self, e: &'a AstExpr, frame: &Rc<Frame<'a>>) -> Fallible<Value<'a>> {
         let here = span(e.span);
         Ok(match &e.node {
             Expr::Literal(lit) => match lit {
@@ -506,17 +566,6 @@ impl<'a> Interp<'a, '_> {
                 AstLiteral::Bytes(_) => return Err(EvalError::unsupported("a bytes literal").at(here)),
                 AstLiteral::Ellipsis => return Err(EvalError::unsupported("`...`").at(here)),
             },
-            Expr::Identifier(id) => {
-                self.read_ident(e.span.begin().get(), &id.node.ident, frame).map_err(|err| err.at(here))?
-            }
-            Expr::Tuple(items) => {
-                let v = self.eval_all(items, frame)?;
-                Value::tuple(v)
-            }
-            Expr::List(items) => {
-                let v = self.eval_all(items, frame)?;
-                Value::list(v)
-            }
             Expr::Dict(pairs) => {
                 let dict = Dict::default();
                 for (k, v) in pairs {
@@ -538,40 +587,6 @@ impl<'a> Interp<'a, '_> {
                 let v = self.eval(obj, frame)?;
                 builtins::get_attr(&v, &name.node).map_err(|err| err.at(here))?
             }
-            Expr::Call(f, args) => {
-                // starlark-rust compiles `len(x)` and `type(x)` inline: no call frame, so errors
-                // carry no traceback and do not count towards the call stack.
-                if let (Expr::Identifier(_), [arg]) = (&f.node, args.args.as_slice())
-                    && let ArgumentP::Positional(x) = &arg.node
-                    && let Some(Res::Builtin(b @ (builtins::Builtin::Len | builtins::Builtin::Type))) =
-                        self.res.ident(f.span.begin().get())
-                {
-                    let v = self.eval(x, frame)?;
-                    return Ok(if b == builtins::Builtin::Len {
-                        Value::Int(builtins::length(&v).map_err(|err| err.at(here))?)
-                    } else {
-                        Value::str(v.type_name())
-                    });
-                }
-                let callee = self.eval(f, frame)?;
-                let mut a = Args::default();
-                for arg in &args.args {
-                    let sp = span(arg.span);
-                    match &arg.node {
-                        ArgumentP::Positional(x) => {
-                            let v = self.eval(x, frame)?;
-                            a.pos.push((v, sp));
-                        }
-                        ArgumentP::Named(name, x) => {
-                            let v = self.eval(x, frame)?;
-                            a.named.push((Rc::from(name.node.as_str()), v, sp));
-                        }
-                        ArgumentP::Args(x) => a.star = Some((self.eval(x, frame)?, sp)),
-                        ArgumentP::KwArgs(x) => a.star_star = Some((self.eval(x, frame)?, sp)),
-                    }
-                }
-                self.call(&callee, a, here)?
-            }
             Expr::Index(b) => {
                 let obj = self.eval(&b.0, frame)?;
                 let idx = self.eval(&b.1, frame)?;
@@ -589,23 +604,19 @@ impl<'a> Interp<'a, '_> {
             }
             Expr::Slice(obj, start, stop, step) => {
                 let obj = self.eval(obj, frame)?;
-                let bound = |x: &'a Option<Box<AstExpr>>, me: &mut Self| -> Fallible<Option<Value<'a>>> {
-                    match x {
-                        Some(x) => me.eval(x, frame).map(Some),
-                        None => Ok(None),
+                let mut parts = [None, None, None];
+                for (part, x) in parts.iter_mut().zip([start, stop, step]) {
+                    if let Some(x) = x {
+                        *part = Some(self.eval(x, frame)?);
                     }
-                };
-                let start = bound(start, self)?;
-                let stop = bound(stop, self)?;
-                let step = bound(step, self)?;
+                }
+                let [start, stop, step] = parts;
                 builtins::slice(self, &obj, start, stop, step).map_err(|err| err.at(here))?
             }
-            Expr::Lambda(l) => self.make_closure("lambda", e.span.begin().get(), &l.params, Body::Expr(&l.body), frame)?,
-            Expr::Not(x) => Value::Bool(!self.eval(x, frame)?.truthy()),
             Expr::Minus(x) => match self.eval(x, frame)? {
-                Value::Int(i) => {
-                    Value::Int(i.checked_neg().ok_or_else(|| EvalError::unsupported("an integer beyond 64 bits").at(here))?)
-                }
+                Value::Int(i) => Value::Int(
+                    i.checked_neg().ok_or_else(|| EvalError::unsupported("an integer beyond 64 bits").at(here))?,
+                ),
                 other => return Err(EvalError::unary_unsupported("-", &other).at(here)),
             },
             Expr::Plus(x) => match self.eval(x, frame)? {
@@ -616,28 +627,6 @@ impl<'a> Interp<'a, '_> {
                 Value::Int(i) => Value::Int(!i),
                 other => return Err(EvalError::unary_unsupported("~", &other).at(here)),
             },
-            Expr::Op(l, op, r) => match op {
-                BinOp::And => {
-                    let lv = self.eval(l, frame)?;
-                    if lv.truthy() { self.eval(r, frame)? } else { lv }
-                }
-                BinOp::Or => {
-                    let lv = self.eval(l, frame)?;
-                    if lv.truthy() { lv } else { self.eval(r, frame)? }
-                }
-                _ => {
-                    let lv = self.eval(l, frame)?;
-                    let rv = self.eval(r, frame)?;
-                    self.binary(*op, &lv, &rv).map_err(|err| err.at(here))?
-                }
-            },
-            Expr::If(b) => {
-                if self.eval(&b.0, frame)?.truthy() {
-                    self.eval(&b.1, frame)?
-                } else {
-                    self.eval(&b.2, frame)?
-                }
-            }
             Expr::ListComprehension(item, first, clauses) => {
                 let mut out = Vec::new();
                 self.compr(first, clauses, frame, &mut |me, frame| {
@@ -668,12 +657,97 @@ impl<'a> Interp<'a, '_> {
                 }
                 builtins::format(self, &f.node.format.node, &args, &[]).map_err(|err| err.at(here))?
             }
+            Expr::Identifier(_)
+            | Expr::Tuple(_)
+            | Expr::List(_)
+            | Expr::Call(..)
+            | Expr::Not(_)
+            | Expr::Op(..)
+            | Expr::If(_)
+            | Expr::Lambda(_) => return Err(EvalError::value("internal error: expression dispatch")),
         })
+    }
+
+    #[inline(never)]
+    fn eval_op(
+        &mut self,
+        e: &'a AstExpr,
+        l: &'a AstExpr,
+        op: BinOp,
+        r: &'a AstExpr,
+        frame: &Rc<Frame<'a>>,
+    ) -> Fallible<Value<'a>> {
+        let lv = self.eval(l, frame)?;
+        match op {
+            BinOp::And if !lv.truthy() => Ok(lv),
+            BinOp::Or if lv.truthy() => Ok(lv),
+            BinOp::And | BinOp::Or => self.eval(r, frame),
+            _ => {
+                let rv = self.eval(r, frame)?;
+                self.binary(op, &lv, &rv).map_err(|err| err.at(span(e.span)))
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn eval_call(
+        &mut self,
+        e: &'a AstExpr,
+        f: &'a AstExpr,
+        args: &'a [starlark_syntax::syntax::ast::AstArgument],
+        frame: &Rc<Frame<'a>>,
+    ) -> Fallible<Value<'a>> {
+        let here = span(e.span);
+        // starlark-rust compiles `len(x)` and `type(x)` inline: no call frame, so errors carry no
+        // traceback and do not count towards the call stack.
+        if let (Expr::Identifier(_), [arg]) = (&f.node, args)
+            && let ArgumentP::Positional(x) = &arg.node
+            && let Some(Res::Builtin(b @ (builtins::Builtin::Len | builtins::Builtin::Type))) =
+                self.res.ident(f.span.begin().get())
+        {
+            let v = self.eval(x, frame)?;
+            return Ok(if b == builtins::Builtin::Len {
+                Value::Int(builtins::length(&v).map_err(|err| err.at(here))?)
+            } else {
+                Value::str(v.type_name())
+            });
+        }
+        // A method call evaluates its object, then the arguments, and only then looks the
+        // method up (starlark-rust's `CallMethod`), so argument errors come first.
+        let (callee, method) = match &f.node {
+            Expr::Dot(obj, name) => (self.eval(obj, frame)?, Some(name)),
+            _ => (self.eval(f, frame)?, None),
+        };
+        let mut a = Args::default();
+        for arg in args {
+            let sp = span(arg.span);
+            match &arg.node {
+                ArgumentP::Positional(x) => {
+                    let v = self.eval(x, frame)?;
+                    a.pos.push((v, sp));
+                }
+                ArgumentP::Named(name, x) => {
+                    let v = self.eval(x, frame)?;
+                    a.named.push((name.node.as_str(), v, sp));
+                }
+                ArgumentP::Args(x) => a.star = Some((self.eval(x, frame)?, sp)),
+                ArgumentP::KwArgs(x) => a.star_star = Some((self.eval(x, frame)?, sp)),
+            }
+        }
+        let callee = match method {
+            Some(name) => builtins::get_attr(&callee, &name.node).map_err(|err| err.at(span(f.span)))?,
+            None => callee,
+        };
+        self.call(&callee, a, here)
     }
 
     fn eval_all(&mut self, items: &'a [AstExpr], frame: &Rc<Frame<'a>>) -> Fallible<Vec<Value<'a>>> {
         self.alloc_items(items.len())?;
-        items.iter().map(|x| self.eval(x, frame)).collect()
+        let mut out = Vec::with_capacity(items.len());
+        for x in items {
+            out.push(self.eval(x, frame)?);
+        }
+        Ok(out)
     }
 
     /// Runs the clauses of a comprehension, calling `each` for every surviving binding.
@@ -793,7 +867,11 @@ impl<'a> Interp<'a, '_> {
                     if *b == 0 {
                         return Err(EvalError::value(format!("Modulo by zero: {a} % {b}")));
                     }
-                    Value::Int(a.checked_rem_euclid(*b).map(|m| if *b < 0 && m != 0 { m + b } else { m }).ok_or_else(overflow)?)
+                    Value::Int(
+                        a.checked_rem_euclid(*b)
+                            .map(|m| if *b < 0 && m != 0 { m + b } else { m })
+                            .ok_or_else(overflow)?,
+                    )
                 }
                 (Value::Str(fmt), _) => builtins::percent(self, fmt, r)?,
                 _ => return Err(EvalError::binary_unsupported(name, l, r)),
@@ -834,7 +912,8 @@ impl<'a> Interp<'a, '_> {
             BinOp::LeftShift | BinOp::RightShift => match (l, r) {
                 (Value::Int(a), Value::Int(b)) => {
                     if *b < 0 {
-                        return Err(EvalError::value("Negative shift count"));
+                        let dir = if op == BinOp::LeftShift { "left" } else { "right" };
+                        return Err(EvalError::value(format!("Negative {dir} shift")));
                     }
                     let b = u32::try_from(*b).unwrap_or(u32::MAX);
                     if op == BinOp::LeftShift {
@@ -892,10 +971,10 @@ impl<'a> Interp<'a, '_> {
                     *s = v.map(|(v, _)| v).or_else(|| d.clone());
                 }
             }
-            if let (Some(slot), Some(s)) = (c.args_slot, bound.star) {
-                if let Some(x) = slots.get_mut(slot as usize) {
-                    *x = Some(Value::tuple(s));
-                }
+            if let (Some(slot), Some(s)) = (c.args_slot, bound.star)
+                && let Some(x) = slots.get_mut(slot as usize)
+            {
+                *x = Some(Value::tuple(s));
             }
             if let (Some(slot), Some(kw)) = (c.kwargs_slot, bound.kwargs) {
                 let dict = Dict::default();

@@ -20,6 +20,7 @@ mod value;
 use std::sync::Arc;
 
 use starlark_syntax::codemap::Span as CodeSpan;
+use starlark_syntax::syntax::module::AstModuleFields;
 use starlark_syntax::syntax::{AstModule, Dialect};
 
 use crate::diagnostic::{Diagnostic, LineIndex, Span};
@@ -88,6 +89,10 @@ mod codes {
 /// Loads `files` in order into one policy: rules accumulate, `host_executable` redefinitions
 /// replace earlier ones, and each file's `match`/`not_match` examples are checked after that file
 /// is evaluated. `paths` expands `~/` in `host_executable` paths and resolves example programs.
+#[expect(
+    clippy::result_large_err,
+    reason = "the loader contract returns the whole error; it is produced once per load"
+)]
 pub fn load_rules_files(files: &[RulesFile<'_>], paths: &PathContext) -> Result<Policy, RulesLoadError> {
     let mut builder =
         RulesBuilder { policy: Policy::new(), pending: Vec::new(), source: Arc::from(""), paths: paths.clone() };
@@ -118,7 +123,10 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
             None => err,
         }
     })?;
-    let resolution = resolve::resolve_module(ast.statement(), file.text)?;
+    // Through the trait: the inherent `statement()` of starlark_syntax 0.14 does not exist in the
+    // 0.13 parser Codex uses, and the code should build with either.
+    let top = AstModuleFields::statement(&ast);
+    let resolution = resolve::resolve_module(top, file.text)?;
     let module_frame = Frame::new(resolution.module_frame_size, None);
     let mut interp = Interp {
         res: &resolution,
@@ -128,7 +136,7 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
         calls: 0,
         rules: builder,
     };
-    interp.exec(ast.statement(), &module_frame)?;
+    interp.exec(top, &module_frame)?;
     Ok(())
 }
 
@@ -154,7 +162,8 @@ fn load_error(file: &RulesFile<'_>, e: EvalError) -> RulesLoadError {
     diagnostic.span = e.span.or(e.codex_span);
     diagnostic.help = match e.kind {
         ErrorKind::Unsupported => Some(
-            "the playground evaluates the part of Starlark that rules files use; Codex itself may accept this".to_owned(),
+            "the playground evaluates the part of Starlark that rules files use; Codex itself may accept this"
+                .to_owned(),
         ),
         ErrorKind::Limit => Some(format!(
             "the playground stops after {MAX_STEPS} evaluation steps, {} nested levels or {} items; Codex has no such limits",
@@ -218,36 +227,59 @@ pub(crate) fn span(s: CodeSpan) -> Span {
 
 pub(crate) use resolve::levenshtein as resolve_levenshtein;
 
-/// Finds where `text` nests deeper than [`MAX_NESTING`]: open brackets, indented blocks, and
-/// runs of prefix operators (`-`, `+`, `~`, `not`, `lambda`, `else`) that the parser handles
-/// recursively. An over-estimate on purpose: it only has to keep the parser's stack bounded.
+/// Finds where `text` nests deeper than [`MAX_NESTING`], estimating the depth of the syntax tree
+/// the parser would build: open brackets, indented blocks and `elif` chains, runs of prefix
+/// operators (`-`, `+`, `~`, `not`, `lambda`, `else`), and left-deep chains of binary operators,
+/// attribute accesses, calls and indexing. An over-estimate on purpose: it keeps every recursive
+/// pass over the tree (parser, name resolution, evaluation, drop) within a small stack.
 fn excessive_nesting(text: &str) -> Option<Span> {
+    #[derive(Default, Clone, Copy)]
+    struct Level {
+        prefix: usize,
+        chain: usize,
+        // `lambda`s whose body is still open: the `:` ending their parameters must not forget them.
+        lambdas: usize,
+    }
     let bytes = text.as_bytes();
-    // Per open bracket level: prefix operators pending at that level.
-    let mut levels: Vec<usize> = vec![0];
-    let mut indents: Vec<usize> = vec![0];
+    let mut levels: Vec<Level> = vec![Level::default()];
+    // Indentation widths of open blocks, with the `elif` chain length at each.
+    let mut indents: Vec<(usize, usize)> = vec![(0, 0)];
     let mut at_line_start = true;
     let mut operand_before = false;
     let mut i = 0;
-    let depth = |levels: &Vec<usize>, indents: &Vec<usize>| levels.len() + levels.iter().sum::<usize>() + indents.len();
+    let depth = |levels: &[Level], indents: &[(usize, usize)]| {
+        levels.iter().map(|l| 1 + l.prefix + l.chain + l.lambdas).sum::<usize>()
+            + indents.iter().map(|(_, e)| 1 + e).sum::<usize>()
+    };
     while let Some(&b) = bytes.get(i) {
         if at_line_start && levels.len() == 1 {
+            at_line_start = false;
             let start = i;
             while matches!(bytes.get(i), Some(b' ' | b'\t')) {
                 i += 1;
             }
-            if !matches!(bytes.get(i), Some(b'\n' | b'\r' | b'#') | None) {
-                let width = i - start;
-                while indents.last().is_some_and(|&w| width < w) {
-                    indents.pop();
-                }
-                if indents.last().is_some_and(|&w| width > w) {
-                    indents.push(width);
+            if matches!(bytes.get(i), Some(b'\n' | b'\r' | b'#') | None) {
+                continue;
+            }
+            let width = i - start;
+            while indents.last().is_some_and(|&(w, _)| width < w) {
+                indents.pop();
+            }
+            if indents.last().is_some_and(|&(w, _)| width > w) {
+                indents.push((width, 0));
+            }
+            let rest = text.get(i..).unwrap_or_default();
+            let word_end = rest.find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(rest.len());
+            if let Some(last) = indents.last_mut() {
+                match rest.get(..word_end) {
+                    Some("elif") => last.1 += 1,
+                    Some("else") => {}
+                    _ => last.1 = 0,
                 }
             }
-            at_line_start = false;
             continue;
         }
+        let top = levels.len() - 1;
         match b {
             b'#' => {
                 while !matches!(bytes.get(i), Some(b'\n') | None) {
@@ -256,10 +288,10 @@ fn excessive_nesting(text: &str) -> Option<Span> {
                 continue;
             }
             b'\n' => {
-                if levels.len() == 1 {
+                if top == 0 {
                     at_line_start = true;
-                    if let Some(l) = levels.last_mut() {
-                        *l = 0;
+                    if let Some(l) = levels.first_mut() {
+                        *l = Level::default();
                     }
                 }
                 operand_before = false;
@@ -271,50 +303,86 @@ fn excessive_nesting(text: &str) -> Option<Span> {
                 continue;
             }
             b'(' | b'[' | b'{' => {
-                levels.push(0);
+                if operand_before && let Some(l) = levels.get_mut(top) {
+                    l.chain += 1;
+                }
+                levels.push(Level::default());
                 operand_before = false;
             }
             b')' | b']' | b'}' => {
-                if levels.len() > 1 {
+                if top > 0 {
                     levels.pop();
                 }
                 operand_before = true;
             }
             b',' | b';' => {
-                if let Some(l) = levels.last_mut() {
-                    *l = 0;
+                if let Some(l) = levels.get_mut(top) {
+                    *l = Level::default();
                 }
                 operand_before = false;
             }
-            b'-' | b'+' | b'~' if !operand_before => {
-                if let Some(l) = levels.last_mut() {
-                    *l += 1;
+            b':' => {
+                if let Some(l) = levels.get_mut(top) {
+                    *l = Level { lambdas: l.lambdas, ..Level::default() };
                 }
+                operand_before = false;
+            }
+            b'=' if bytes.get(i + 1) != Some(&b'=')
+                && !(i > 0 && matches!(bytes.get(i - 1), Some(b'<' | b'>' | b'!' | b'='))) =>
+            {
+                if let Some(l) = levels.get_mut(top) {
+                    *l = Level::default();
+                }
+                operand_before = false;
+            }
+            b'-' | b'+' | b'~' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'<' | b'>' | b'!' | b'=' | b'.' => {
+                if let Some(l) = levels.get_mut(top) {
+                    if operand_before || b == b'.' {
+                        l.chain += 1;
+                    } else if matches!(b, b'-' | b'+' | b'~') {
+                        l.prefix += 1;
+                    }
+                }
+                // A two-character operator counts once.
+                if matches!(bytes.get(i + 1), Some(b'=' | b'/' | b'<' | b'>')) && b != b'.' {
+                    i += 1;
+                }
+                operand_before = false;
             }
             b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => {
                 let start = i;
                 while matches!(bytes.get(i), Some(b'_' | b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9')) {
                     i += 1;
                 }
-                let word = text.get(start..i).unwrap_or_default();
-                // A string prefix (`r"`, `f'`, `b"`, …) belongs to the string.
-                if matches!(bytes.get(i), Some(b'"' | b'\'')) && word.len() <= 2 {
-                    continue;
-                }
-                let prefix = matches!(word, "not" | "lambda" | "else" | "if") && !(word == "not" && operand_before);
-                if prefix {
-                    if let Some(l) = levels.last_mut() {
-                        *l += 1;
+                // The fraction of a number literal (`1.5`) is part of it.
+                if b.is_ascii_digit() && bytes.get(i) == Some(&b'.') {
+                    i += 1;
+                    while matches!(bytes.get(i), Some(b'0'..=b'9' | b'e' | b'E')) {
+                        i += 1;
                     }
                 }
-                operand_before = !prefix && !matches!(word, "and" | "or" | "in" | "for" | "return" | "not");
+                let word = text.get(start..i).unwrap_or_default();
+                // A string prefix (`r"`, `f'`, `b"`, …) belongs to the string.
+                if matches!(bytes.get(i), Some(b'"' | b'\'')) && word.len() <= 2 && !b.is_ascii_digit() {
+                    continue;
+                }
+                if let Some(l) = levels.get_mut(top) {
+                    match word {
+                        "not" if !operand_before => l.prefix += 1,
+                        "lambda" => l.lambdas += 1,
+                        "else" => l.prefix += 1,
+                        "and" | "or" | "in" | "not" | "if" => l.chain += 1,
+                        _ => {}
+                    }
+                }
+                operand_before =
+                    !matches!(word, "and" | "or" | "in" | "not" | "if" | "else" | "lambda" | "for" | "return" | "elif");
                 if depth(&levels, &indents) > MAX_NESTING {
                     return Some(Span::new(start, i));
                 }
                 continue;
             }
-            b' ' | b'\t' | b'\r' => {}
-            _ => operand_before = false,
+            _ => {}
         }
         if depth(&levels, &indents) > MAX_NESTING {
             return Some(Span::new(i, i + 1));

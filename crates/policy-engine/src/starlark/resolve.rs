@@ -179,9 +179,15 @@ impl Resolver<'_> {
             }
             Stmt::Def(d) => {
                 self.assign_ident(&d.name);
-                self.function(stmt.span.begin().get(), &d.params, d.return_type.as_deref().map(|t| &t.node.expr), |r| {
-                    r.stmt(&d.body);
-                }, Some(&d.body));
+                self.function(
+                    stmt.span.begin().get(),
+                    &d.params,
+                    d.return_type.as_deref().map(|t| &t.node.expr),
+                    |r| {
+                        r.stmt(&d.body);
+                    },
+                    Some(&d.body),
+                );
             }
             Stmt::Load(l) => l.args.iter().for_each(|a| self.assign_ident(&a.local)),
             Stmt::Break | Stmt::Continue | Stmt::Pass => {}
@@ -292,15 +298,14 @@ impl Resolver<'_> {
     }
 
     fn ident(&mut self, e: &AstExpr, name: &str) {
-        match self.lookup(name) {
-            Some(res) => self.out.idents.push((e.span.begin().get(), res)),
-            None => {
-                let message = match self.did_you_mean(name) {
-                    Some(better) => format!("Variable `{name}` not found, did you mean `{better}`?"),
-                    None => format!("Variable `{name}` not found"),
-                };
-                self.error(EvalError::value(message).at(span(e.span)));
-            }
+        if let Some(res) = self.lookup(name) {
+            self.out.idents.push((e.span.begin().get(), res));
+        } else {
+            let message = match self.did_you_mean(name) {
+                Some(better) => format!("Variable `{name}` not found, did you mean `{better}`?"),
+                None => format!("Variable `{name}` not found"),
+            };
+            self.error(EvalError::value(message).at(span(e.span)));
         }
     }
 
@@ -370,25 +375,20 @@ impl Resolver<'_> {
                 self.expr(&b.0);
                 self.expr(&b.1);
             }
-            Expr::Index2(b) => {
+            Expr::Index2(b) | Expr::If(b) => {
                 self.expr(&b.0);
                 self.expr(&b.1);
                 self.expr(&b.2);
             }
-            Expr::Slice(x, a, b, c) => {
+            Expr::Slice(x, lower, upper, stride) => {
                 self.expr(x);
-                for part in [a, b, c].into_iter().flatten() {
+                for part in [lower, upper, stride].into_iter().flatten() {
                     self.expr(part);
                 }
             }
             Expr::Op(l, _, r) => {
                 self.expr(l);
                 self.expr(r);
-            }
-            Expr::If(b) => {
-                self.expr(&b.0);
-                self.expr(&b.1);
-                self.expr(&b.2);
             }
             Expr::FString(f) => {
                 for x in &f.node.expressions {

@@ -9,7 +9,9 @@ use super::value::Value;
 use crate::decision::Decision;
 use crate::diagnostic::Span;
 use crate::paths::{PathContext, executable_key, normalize_absolute};
-use crate::policy::{MatchOptions, NetworkRule, PatternToken, Policy, PrefixRule, RuleOrigin, expand_first_alternatives};
+use crate::policy::{
+    MatchOptions, NetworkRule, PatternToken, Policy, PrefixRule, RuleOrigin, expand_first_alternatives,
+};
 
 /// One `prefix_rule` call's examples, checked when its file has been evaluated.
 pub(crate) struct PendingExamples {
@@ -38,7 +40,7 @@ fn slot<'s, 'a>(slots: &'s Slots<'a>, i: usize) -> Option<&'s (Value<'a>, Span)>
 }
 
 /// Unpacks a `&str` parameter (optional ones may be absent, but never `None`).
-fn str_param<'a>(slots: &Slots<'a>, i: usize, name: &str) -> Fallible<Option<(String, Span)>> {
+fn str_param(slots: &Slots<'_>, i: usize, name: &str) -> Fallible<Option<(String, Span)>> {
     match slot(slots, i) {
         None => Ok(None),
         Some((Value::Str(s), sp)) => Ok(Some((s.to_string(), *sp))),
@@ -55,6 +57,7 @@ fn list_param<'a>(slots: &Slots<'a>, i: usize, name: &str) -> Fallible<Option<(V
     }
 }
 
+#[expect(clippy::unnecessary_box_returns, reason = "every error in the evaluator is boxed")]
 fn codex_error(kind: ErrorKind, message: String, at: Span) -> Box<EvalError> {
     EvalError::new(kind, message).at_precise(Some(at))
 }
@@ -90,7 +93,8 @@ pub(crate) fn prefix_rule<'a>(interp: &mut Interp<'a, '_>, slots: &Slots<'a>, at
     let Some((pattern, pattern_span)) = pattern else {
         return Err(EvalError::value("Missing parameter `pattern` for call to `prefix_rule`"));
     };
-    let pattern_error = |m: String| codex_error(ErrorKind::Pattern, format!("invalid pattern element: {m}"), pattern_span);
+    let pattern_error =
+        |m: String| codex_error(ErrorKind::Pattern, format!("invalid pattern element: {m}"), pattern_span);
     let mut positions: Vec<Vec<String>> = Vec::with_capacity(pattern.len());
     for element in &pattern {
         match element {
@@ -142,10 +146,17 @@ pub(crate) fn prefix_rule<'a>(interp: &mut Interp<'a, '_>, slots: &Slots<'a>, at
     let origin = RuleOrigin { source: Arc::clone(&interp.rules.source), span: at, from_requirements: false };
     let rules = expand_first_alternatives(&first, &rest, decision, justification.as_deref(), None, Some(&origin));
     interp.tick(rules.len() as u64)?;
-    for rule in &rules {
-        interp.rules.policy.add_rule(rule.clone());
+    // Only calls with examples need their rules again after the file is evaluated.
+    if matches.is_empty() && not_matches.is_empty() {
+        for rule in rules {
+            interp.rules.policy.add_rule(rule);
+        }
+    } else {
+        for rule in &rules {
+            interp.rules.policy.add_rule(rule.clone());
+        }
+        interp.rules.pending.push(PendingExamples { rules, matches, not_matches, at, match_span, not_match_span });
     }
-    interp.rules.pending.push(PendingExamples { rules, matches, not_matches, at, match_span, not_match_span });
     Ok(Value::None)
 }
 
@@ -155,7 +166,8 @@ fn parse_examples(values: &[Value<'_>], at: Span) -> Fallible<Vec<Vec<String>>> 
     for v in values {
         match v {
             Value::Str(raw) => {
-                let tokens = shlex::split(raw).ok_or_else(|| err("example string has invalid shell syntax".to_owned()))?;
+                let tokens =
+                    shlex::split(raw).ok_or_else(|| err("example string has invalid shell syntax".to_owned()))?;
                 if tokens.is_empty() {
                     return Err(err("example cannot be an empty string".to_owned()));
                 }
@@ -185,7 +197,7 @@ fn parse_examples(values: &[Value<'_>], at: Span) -> Fallible<Vec<Vec<String>>> 
 }
 
 /// `network_rule(host, protocol, decision, justification=?)`.
-pub(crate) fn network_rule<'a>(interp: &mut Interp<'a, '_>, slots: &Slots<'a>) -> Fallible<Value<'a>> {
+pub(crate) fn network_rule<'a>(interp: &mut Interp<'a, '_>, slots: &Slots<'a>, at: Span) -> Fallible<Value<'a>> {
     let host = str_param(slots, 0, "host")?;
     let protocol = str_param(slots, 1, "protocol")?;
     let decision = str_param(slots, 2, "decision")?;
@@ -203,7 +215,9 @@ pub(crate) fn network_rule<'a>(interp: &mut Interp<'a, '_>, slots: &Slots<'a>) -
         other => {
             return Err(codex_error(
                 ErrorKind::Rule,
-                format!("invalid rule: network_rule protocol must be one of http, https, socks5_tcp, socks5_udp (got {other})"),
+                format!(
+                    "invalid rule: network_rule protocol must be one of http, https, socks5_tcp, socks5_udp (got {other})"
+                ),
                 protocol_span,
             ));
         }
@@ -213,13 +227,14 @@ pub(crate) fn network_rule<'a>(interp: &mut Interp<'a, '_>, slots: &Slots<'a>) -
         other => parse_decision(other, decision_span)?,
     };
     let justification = parse_justification(justification)?;
-    let host = normalize_network_host(&host).map_err(|m| codex_error(ErrorKind::Rule, format!("invalid rule: {m}"), host_span))?;
+    let host = normalize_network_host(&host)
+        .map_err(|m| codex_error(ErrorKind::Rule, format!("invalid rule: {m}"), host_span))?;
     interp.rules.policy.add_network_rule(NetworkRule {
         host,
         protocol: protocol.to_owned(),
         decision,
         justification,
-        origin: None,
+        origin: Some(RuleOrigin { source: Arc::clone(&interp.rules.source), span: at, from_requirements: false }),
     });
     Ok(Value::None)
 }

@@ -23,12 +23,23 @@ pub(crate) enum Value<'a> {
     Int(i64),
     Str(Rc<str>),
     List(Rc<List<'a>>),
-    Tuple(Rc<[Value<'a>]>),
+    Tuple(Rc<Tuple<'a>>),
     Dict(Rc<Dict<'a>>),
     Range(Rc<Range>),
     Function(Rc<Closure<'a>>),
     Builtin(Builtin),
     Method(Rc<(Value<'a>, Method)>),
+}
+
+/// A tuple's items.
+pub(crate) struct Tuple<'a>(pub Vec<Value<'a>>);
+
+impl<'a> std::ops::Deref for Tuple<'a> {
+    type Target = [Value<'a>];
+
+    fn deref(&self) -> &[Value<'a>] {
+        &self.0
+    }
 }
 
 /// A list, with a counter of live iterations (mutating a list while iterating it is an error).
@@ -54,6 +65,7 @@ pub(crate) struct Range {
 }
 
 impl Range {
+    #[expect(clippy::similar_names, reason = "Starlark's range fields")]
     pub fn len(self) -> i64 {
         let (start, stop, step) = (i128::from(self.start), i128::from(self.stop), i128::from(self.step));
         let n = if step > 0 {
@@ -68,6 +80,66 @@ impl Range {
 
     pub fn get(self, i: i64) -> i64 {
         self.start.saturating_add(i.saturating_mul(self.step))
+    }
+}
+
+/// Nested containers are dropped with a work list, not recursively: a value nested a million
+/// levels deep (`x = [x]` in a loop) must not overflow the stack when it goes away.
+fn drop_iteratively(mut work: Vec<Value<'_>>) {
+    while let Some(v) = work.pop() {
+        match v {
+            Value::List(l) => {
+                if let Ok(mut l) = Rc::try_unwrap(l) {
+                    work.append(l.items.get_mut());
+                }
+            }
+            Value::Tuple(t) => {
+                if let Ok(mut t) = Rc::try_unwrap(t) {
+                    work.append(&mut t.0);
+                }
+            }
+            Value::Dict(d) => {
+                if let Ok(mut d) = Rc::try_unwrap(d) {
+                    let map = d.map.get_mut();
+                    map.index.clear();
+                    for (k, v) in map.entries.drain(..) {
+                        work.push(k);
+                        work.push(v);
+                    }
+                }
+            }
+            Value::Method(m) => {
+                if let Ok((recv, _)) = Rc::try_unwrap(m) {
+                    work.push(recv);
+                }
+            }
+            other => drop(other),
+        }
+    }
+}
+
+impl Drop for List<'_> {
+    fn drop(&mut self) {
+        drop_iteratively(std::mem::take(self.items.get_mut()));
+    }
+}
+
+impl Drop for Tuple<'_> {
+    fn drop(&mut self) {
+        drop_iteratively(std::mem::take(&mut self.0));
+    }
+}
+
+impl Drop for Dict<'_> {
+    fn drop(&mut self) {
+        let map = self.map.get_mut();
+        map.index.clear();
+        let mut work = Vec::with_capacity(map.entries.len() * 2);
+        for (k, v) in map.entries.drain(..) {
+            work.push(k);
+            work.push(v);
+        }
+        drop_iteratively(work);
     }
 }
 
@@ -96,12 +168,11 @@ impl<'a> DictMap<'a> {
     }
 
     pub fn insert(&mut self, key: Key, k: Value<'a>, v: Value<'a>) {
-        match self.index.get(&key).and_then(|&i| self.entries.get_mut(i)) {
-            Some(slot) => slot.1 = v,
-            None => {
-                self.index.insert(key, self.entries.len());
-                self.entries.push((k, v));
-            }
+        if let Some(slot) = self.index.get(&key).and_then(|&i| self.entries.get_mut(i)) {
+            slot.1 = v;
+        } else {
+            self.index.insert(key, self.entries.len());
+            self.entries.push((k, v));
         }
     }
 
@@ -143,7 +214,7 @@ impl<'a> Value<'a> {
     }
 
     pub fn tuple(items: Vec<Value<'a>>) -> Self {
-        Value::Tuple(Rc::from(items))
+        Value::Tuple(Rc::new(Tuple(items)))
     }
 
     /// starlark-rust's `get_type()`.
@@ -268,15 +339,10 @@ impl<'a> Value<'a> {
                     write!(out, "range({}, {}, {})", r.start, r.stop, r.step)
                 };
             }
-            Value::Function(f) => {
-                let _ = write!(out, "<function {}>", f.name);
-            }
-            Value::Builtin(b) => {
-                let _ = write!(out, "<function {}>", b.name());
-            }
-            Value::Method(m) => {
-                let _ = write!(out, "<function {}>", m.1.name());
-            }
+            // starlark-rust prints functions as their name (module-qualified for `def`s).
+            Value::Function(f) => out.push_str(&f.name),
+            Value::Builtin(b) => out.push_str(b.name()),
+            Value::Method(m) => out.push_str(m.1.name()),
         }
     }
 
