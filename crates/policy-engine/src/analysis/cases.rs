@@ -516,6 +516,7 @@ struct ExampleCall {
 /// called for files that loaded, so the loader's size and nesting limits already hold.
 fn examples_of(text: &str, name: &str) -> Vec<ExampleCall> {
     use starlark_syntax::syntax::ast::{ArgumentP, AstExpr, ExprP};
+    use starlark_syntax::syntax::module::AstModuleFields;
     use starlark_syntax::syntax::{AstModule, Dialect};
     let mut dialect = Dialect::Extended.clone();
     dialect.enable_f_strings = true;
@@ -547,7 +548,7 @@ fn examples_of(text: &str, name: &str) -> Vec<ExampleCall> {
             }
         }
     };
-    walk_exprs(ast.statement(), &mut visit);
+    walk_exprs(AstModuleFields::statement(&ast), &mut visit);
     out
 }
 

@@ -563,7 +563,6 @@ impl<'a> Interp<'a, '_> {
                 },
                 AstLiteral::String(s) => Value::str(&s.node),
                 AstLiteral::Float(_) => return Err(EvalError::unsupported("a float").at(here)),
-                AstLiteral::Bytes(_) => return Err(EvalError::unsupported("a bytes literal").at(here)),
                 AstLiteral::Ellipsis => return Err(EvalError::unsupported("`...`").at(here)),
             },
             Expr::Dict(pairs) => {
