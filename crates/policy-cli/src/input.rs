@@ -33,6 +33,61 @@ pub fn read_source(path: &Path, what: &str) -> Result<SourceFile, String> {
     Ok(SourceFile { name, text })
 }
 
+/// Longest line `check --batch` and `replay` read: a longer line is skipped and reported, so one
+/// runaway line cannot exhaust memory.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads the next line of a stream into `buf` (without its line end, bytes as they are: the
+/// caller decides what non-UTF-8 means). `Ok(None)` at the end of the stream; `Ok(Some(false))`
+/// when the line was longer than [`MAX_LINE_BYTES`]: the rest of it is skipped, `buf` is empty.
+pub fn read_line_bounded(reader: &mut impl std::io::BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
+    use std::io::{BufRead, Read};
+    buf.clear();
+    let limit = u64::try_from(MAX_LINE_BYTES).unwrap_or(u64::MAX).saturating_add(1);
+    if reader.by_ref().take(limit).read_until(b'\n', buf)? == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        return Ok(Some(true));
+    }
+    if buf.len() <= MAX_LINE_BYTES {
+        return Ok(Some(true));
+    }
+    buf.clear();
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            break;
+        }
+        if let Some(end) = available.iter().position(|&b| b == b'\n') {
+            reader.consume(end + 1);
+            break;
+        }
+        let len = available.len();
+        reader.consume(len);
+    }
+    Ok(Some(false))
+}
+
+/// Writes `text` to stdout. A reader that went away (`| head -1`) ends the process quietly with
+/// success (as `check --batch` does) instead of the panic `print!` raises; any other write error
+/// is a one-line error with exit code 2.
+pub fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("stdout: {e}");
+        std::process::exit(i32::from(crate::EXIT_BAD_INPUT));
+    }
+}
+
 /// One line for a diagnostic: `path:line:col: message` (or `path: message` without a span).
 pub fn render_diagnostic(diagnostic: &Diagnostic, files: &[&SourceFile]) -> String {
     let text = files.iter().find(|f| f.name == diagnostic.source).map_or("", |f| f.text.as_str());
@@ -77,13 +132,14 @@ pub fn load_workspace(path: &Path) -> Result<LoadedWorkspace, String> {
         Ok(text)
     };
     let parsed = policy_engine::workspace::parse_workspace(&main.text, &main.name, &resolve);
+    let main_name = main.name.clone();
     let mut sources = vec![main];
     sources.extend(referenced.into_inner());
     let refs: Vec<&SourceFile> = sources.iter().collect();
     let fatal: Vec<String> = parsed
         .diagnostics
         .iter()
-        .filter(|d| d.severity == policy_engine::Severity::Error && (d.source == refs[0].name || parsed.workspace.is_none()))
+        .filter(|d| d.severity == policy_engine::Severity::Error && (d.source == main_name || parsed.workspace.is_none()))
         .map(|d| render_diagnostic(d, &refs))
         .collect();
     match parsed.workspace {

@@ -25,7 +25,7 @@ enum Command {
     /// Evaluate a command against rules files, exactly like `codex execpolicy check`.
     Check(commands::check::CheckArgs),
     /// Explain what Codex does for a person and a command, and why.
-    Explain(commands::explain::ExplainArgs),
+    Explain(Box<commands::explain::ExplainArgs>),
     /// Serve the built playground (dist/) on 127.0.0.1, offline.
     Serve(commands::serve::ServeArgs),
     /// Find problems in a workspace, requirements and rules files (exit 1 on any error).
@@ -36,6 +36,8 @@ enum Command {
     Test(commands::test::TestArgs),
     /// Replay recorded commands (JSON lines) against a draft workspace, streaming.
     Replay(commands::replay::ReplayArgs),
+    /// Check the examples in Markdown/HTML docs against the engine (exit 1 on a stale one).
+    DocsCheck(commands::docs_check::DocsCheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => commands::diff::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Replay(args) => commands::replay::run(&args),
+        Command::DocsCheck(args) => commands::docs_check::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -137,7 +137,7 @@ impl FileRules {
         let layers = [&workspace.rules.system, &workspace.rules.user, &workspace.rules.project];
         let mut files: Vec<&RulesFileSpec> = Vec::new();
         for (index, layer) in layers.iter().enumerate() {
-            for spec in layer.iter() {
+            for spec in *layer {
                 // Only project layers need trust (index 2); system and user rules always load.
                 if index == 2 && !spec.trusted {
                     out.untrusted.push(spec.name.clone());
@@ -155,7 +155,7 @@ impl FileRules {
                 let mut warning = error.diagnostic.clone();
                 warning.severity = Severity::Warning;
                 warning.code = "rules/file-rules-dropped";
-                warning.message = error.codex_warning().to_owned();
+                error.codex_warning().clone_into(&mut warning.message);
                 warning.help = Some("Codex ignores every .rules file until this one loads; requirements rules still apply".into());
                 out.warning = Some(warning);
             }
@@ -171,6 +171,26 @@ pub struct PolicyContext {
     pub composed: ComposedRequirements,
     /// File rules with the requirements `[rules]` appended.
     pub command_policy: Policy,
+    /// Settings per user config: resolving builds the constraints (every requirements rule is
+    /// validated and converted again), which a grid or a diff would otherwise pay once per cell.
+    settings: RefCell<Vec<(UserConfig, Result<EffectiveSettings, Diagnostic>)>>,
+}
+
+impl PolicyContext {
+    /// [`resolve_settings`] for `config` (the settings only), remembered per config.
+    pub fn settings_for(&self, config: &UserConfig) -> Result<EffectiveSettings, Diagnostic> {
+        if let Some((_, found)) = self.settings.borrow().iter().find(|(c, _)| c == config) {
+            return found.clone();
+        }
+        let resolved = resolve_settings(&self.composed, config).map(|(_, settings)| settings);
+        let mut cache = self.settings.borrow_mut();
+        // A handful of configs per context in practice; keep the memory bounded anyway.
+        if cache.len() >= 16 {
+            cache.clear();
+        }
+        cache.push((config.clone(), resolved.clone()));
+        resolved
+    }
 }
 
 /// A prepared workspace: evaluate many scenarios against it.
@@ -179,9 +199,11 @@ pub struct Evaluator<'w> {
     workspace: &'w Workspace,
     options: ExplainOptions,
     file_rules: FileRules,
-    paths: PathContext,
-    cache: RefCell<HashMap<(Option<String>, Option<String>), Rc<PolicyContext>>>,
+    cache: PolicyCache,
 }
+
+/// Composed requirements and command policy per (selected policy, host).
+type PolicyCache = RefCell<HashMap<(Option<String>, Option<String>), Rc<PolicyContext>>>;
 
 /// The full answer for one scenario.
 #[derive(Debug, Clone)]
@@ -210,9 +232,10 @@ pub struct Explanation {
 
 impl<'w> Evaluator<'w> {
     /// Prepares `workspace`: loads its rules files once (with `paths` for `~/` in `host_executable`).
+    #[expect(clippy::needless_pass_by_value, reason = "callers build the context inline; by value keeps them short")]
     pub fn new(workspace: &'w Workspace, options: ExplainOptions, paths: PathContext) -> Self {
         let file_rules = FileRules::load(workspace, &paths);
-        Self { workspace, options, file_rules, paths, cache: RefCell::new(HashMap::new()) }
+        Self { workspace, options, file_rules, cache: RefCell::new(HashMap::new()) }
     }
 
     /// The workspace being evaluated.
@@ -248,7 +271,7 @@ impl<'w> Evaluator<'w> {
             }
             command_policy.overlay(overlay);
         }
-        let context = Rc::new(PolicyContext { composed, command_policy });
+        let context = Rc::new(PolicyContext { composed, command_policy, settings: RefCell::default() });
         self.cache.borrow_mut().insert(key, Rc::clone(&context));
         context
     }
@@ -290,8 +313,8 @@ impl<'w> Evaluator<'w> {
             explanation.reason = Some(fatal.message.clone());
             return explanation;
         }
-        let settings = match resolve_settings(&context.composed, &scenario.config) {
-            Ok((_, settings)) => settings,
+        let settings = match context.settings_for(&scenario.config) {
+            Ok(settings) => settings,
             Err(fatal) => {
                 explanation.outcome = Outcome::Error;
                 explanation.reason = Some(fatal.message.clone());
@@ -316,7 +339,6 @@ impl<'w> Evaluator<'w> {
         explanation.reason = assessment.reason().map(str::to_owned);
         explanation.settings = Some(settings);
         explanation.command = Some(assessment);
-        let _ = &self.paths;
         explanation
     }
 }

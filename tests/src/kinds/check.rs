@@ -150,10 +150,10 @@ pub fn run_cli(case: &Case, bin: &Path) -> Result<(), String> {
             if !stderr.contains(expected.as_str()) || stderr.trim_end().lines().count() != 1 {
                 return Err(format!("stderr should be one line containing `{expected}`, got: {stderr}"));
             }
-            if let Some(at) = &c.expect_error_at {
-                if !stderr.contains(&format!("{at}: ")) {
-                    return Err(format!("stderr should name `{at}`, got: {stderr}"));
-                }
+            if let Some(at) = &c.expect_error_at
+                && !stderr.contains(&format!("{at}: "))
+            {
+                return Err(format!("stderr should name `{at}`, got: {stderr}"));
             }
             Ok(())
         }

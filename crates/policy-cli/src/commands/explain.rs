@@ -127,7 +127,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
     for assignment in &args.config {
         apply_override(&mut table, assignment)?;
     }
-    let config = user_config_from_table(&table).map_err(|e| format!("--config: {e}"))?;
+    let user_config = user_config_from_table(&table).map_err(|e| format!("--config: {e}"))?;
     let argv = match args.command.as_slice() {
         [single] if single.contains(char::is_whitespace) => {
             shlex::split(single).ok_or_else(|| format!("cannot split the command `{single}`: unbalanced quotes"))?
@@ -153,7 +153,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
         user: args.user.clone(),
         groups: (!args.group.is_empty()).then(|| args.group.clone()),
         argv,
-        config,
+        config: user_config,
         host: args.host.clone(),
         escalation: if args.escalate { Escalation::RequireEscalated } else { Escalation::None },
         suggested_prefix_rule: args.suggest.as_deref().map(|s| s.split_whitespace().map(str::to_owned).collect()),
@@ -171,14 +171,14 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
             "json" => grid.to_json().to_pretty() + "\n",
             _ => grid.to_markdown(),
         };
-        print!("{rendered}");
+        crate::input::print_stdout(&rendered);
         return Ok(ExitCode::SUCCESS);
     }
     let explanation = evaluator.explain(&scenario);
     if args.json {
-        println!("{}", explanation_json(&explanation).to_pretty());
+        crate::input::print_stdout(&format!("{}\n", explanation_json(&explanation).to_pretty()));
     } else {
-        print!("{}", render_text(&explanation, &workspace, &scenario, &sources));
+        crate::input::print_stdout(&render_text(&explanation, &workspace, &scenario, &sources));
     }
     for note in notes {
         eprintln!("warning: {}", render_diagnostic(&note, &sources.iter().collect::<Vec<_>>()));
