@@ -28,6 +28,8 @@ enum Command {
     Explain(Box<commands::explain::ExplainArgs>),
     /// Serve the built playground (dist/) on 127.0.0.1, offline.
     Serve(commands::serve::ServeArgs),
+    /// Print a playground link carrying a workspace and a scenario (nothing is uploaded).
+    Share(commands::share::ShareArgs),
     /// Find problems in a workspace, requirements and rules files (exit 1 on any error).
     Lint(commands::lint::LintArgs),
     /// Show exactly what changes between two workspaces, requirements or rules files.
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Serve(args) => commands::serve::run(&args),
+        Command::Share(args) => commands::share::run(&args),
         Command::Lint(args) => commands::lint::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
         Command::Test(args) => commands::test::run(&args),
