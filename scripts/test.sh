@@ -29,9 +29,15 @@ cargo test --workspace --locked
 step "the corpus through the wasm32 engine in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p policy-tests --target wasm32-unknown-unknown --test wasm_corpus
 
+step "docs: every example in the docs matches the engine (docs-check)"
+cargo run --quiet --locked -p policy-cli -- docs-check docs/ crates/policy-wasm/js/README.md
+
 step "JS package: build pkg/ and run its API tests in Node"
 scripts/build-pkg.sh
-node --test crates/policy-wasm/tests/
+node --test crates/policy-wasm/tests/api.test.mjs
+
+step "JS package and the docs element in headless Chromium"
+node --test --test-concurrency=1 crates/policy-wasm/tests/browser/package.test.mjs crates/policy-wasm/tests/browser/element.test.mjs
 
 step "build dist/ (trunk, release, offline)"
 scripts/build-web.sh
@@ -43,3 +49,6 @@ BUDGET_KB="${BUDGET_KB:-400}" scripts/size-budget.sh dist
 
 step "end-to-end tests on dist/ in headless Chromium"
 scripts/e2e.sh
+
+step "the docs page on dist/ in headless Chromium (examples on the app's wasm, links into the app)"
+node --test --test-concurrency=1 crates/policy-wasm/tests/browser/docs.test.mjs
