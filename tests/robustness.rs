@@ -8,11 +8,21 @@
 //! longer; the default keeps the whole file around a minute in a debug build.
 //! Every input that ever failed is kept as a corpus case under `tests/cases/robustness/`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers: a broken fixture should stop the test loudly"
+)]
+
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use policy_engine::analysis::cases::{parse_cases, run_cases};
-use policy_engine::analysis::diff::{WorkspaceDiffOptions, detect_kind, diff_policies, diff_workspaces, parse_commands};
+use policy_engine::analysis::diff::{
+    WorkspaceDiffOptions, detect_kind, diff_policies, diff_workspaces, parse_commands,
+};
 use policy_engine::analysis::lint::{lint_files, lint_workspace};
 use policy_engine::analysis::replay::{Replay, parse_record};
 use policy_engine::api;
@@ -115,7 +125,7 @@ fn collect(s: &mut Seeds, key: Option<&str>, sibling_name: Option<&str>, value: 
                 (Some("text" | "requirements_text"), _) => &mut s.requirements,
                 (Some("workspace_text"), _) => &mut s.workspace,
                 (Some("script" | "command"), _) => &mut s.shell,
-                (Some("cases_text" | "tests_text"), _) => &mut s.cases,
+                (Some("cases" | "cases_text" | "tests_text"), _) => &mut s.cases,
                 (Some("log" | "log_text"), _) => {
                     s.replay.extend(text.lines().map(str::to_owned));
                     return;
@@ -150,13 +160,92 @@ fn collect(s: &mut Seeds, key: Option<&str>, sibling_name: Option<&str>, value: 
 /// Pieces inserted by mutations: what breaks lexers (quotes, brackets, escapes, line ends), what
 /// breaks byte handling (multi-byte and odd unicode, NUL) and what breaks numbers.
 const PIECES: &[&str] = &[
-    "\"", "'", "\"\"\"", "'''", "`", "[", "]", "{", "}", "(", ")", "[[", "]]", "\n", "\r\n", "\r", "\0", "\\", "\\u",
-    "$(", "${", "$", "<<EOF\n", "<<-'EOF'\nx\nEOF\n", "\nEOF\n", "&&", "||", "|", ";", "&", ">", "<", "2>&1", "*", "?",
-    "~", "#", "=", ",", ".", ":", "-", "--", " ", "\t", "é", "ß", "\u{1F600}", "\u{202E}", "\u{FEFF}", "\u{300}",
-    "\u{10FFFF}", "𝕏", "0", "-1", "9223372036854775807", "-9223372036854775808", "18446744073709551616", "1e999",
-    "nan", "inf", "-0", "0x", "true", "null", "[]", "{}", "\"\"", "a.b.c", "lambda x: x", "def f():\n  return f()\n",
-    "for x in [1]:\n", "if True:\n", "  ", "prefix_rule(", "pattern=[", "decision=\"forbidden\"", "any_of",
-    "host_executable(", "network_rule(", "%", "%s", "*args", "**kw", "\"a\" * 99999", "[1] * 99999",
+    "\"",
+    "'",
+    "\"\"\"",
+    "'''",
+    "`",
+    "[",
+    "]",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[[",
+    "]]",
+    "\n",
+    "\r\n",
+    "\r",
+    "\0",
+    "\\",
+    "\\u",
+    "$(",
+    "${",
+    "$",
+    "<<EOF\n",
+    "<<-'EOF'\nx\nEOF\n",
+    "\nEOF\n",
+    "&&",
+    "||",
+    "|",
+    ";",
+    "&",
+    ">",
+    "<",
+    "2>&1",
+    "*",
+    "?",
+    "~",
+    "#",
+    "=",
+    ",",
+    ".",
+    ":",
+    "-",
+    "--",
+    " ",
+    "\t",
+    "é",
+    "ß",
+    "\u{1F600}",
+    "\u{202E}",
+    "\u{FEFF}",
+    "\u{300}",
+    "\u{10FFFF}",
+    "𝕏",
+    "0",
+    "-1",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "18446744073709551616",
+    "1e999",
+    "nan",
+    "inf",
+    "-0",
+    "0x",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "\"\"",
+    "a.b.c",
+    "lambda x: x",
+    "def f():\n  return f()\n",
+    "for x in [1]:\n",
+    "if True:\n",
+    "  ",
+    "prefix_rule(",
+    "pattern=[",
+    "decision=\"forbidden\"",
+    "any_of",
+    "host_executable(",
+    "network_rule(",
+    "%",
+    "%s",
+    "*args",
+    "**kw",
+    "\"a\" * 99999",
+    "[1] * 99999",
 ];
 
 #[derive(Debug, Clone)]
@@ -270,7 +359,9 @@ fn acme_resolver(path: &str) -> Result<String, String> {
 fn acme() -> &'static Workspace {
     static WS: OnceLock<Workspace> = OnceLock::new();
     WS.get_or_init(|| {
-        parse_workspace(&example("acme/workspace.toml"), "workspace.toml", &acme_resolver).workspace.expect("acme loads")
+        parse_workspace(&example("acme/workspace.toml"), "workspace.toml", &acme_resolver)
+            .workspace
+            .expect("acme loads")
     })
 }
 
@@ -288,7 +379,8 @@ fn requirements_toml_never_panics() {
         let _ = lint_requirements(text, "requirements.toml");
         for mode in [MergeMode::PerField, MergeMode::DeepMerge] {
             let layers = [LayerInput::cloud(text), LayerInput::cloud("allowed_approval_policies = [\"never\"]")];
-            let options = LayerOptions { mode, host: Some("build-1.acme.example".to_owned()), ..LayerOptions::default() };
+            let options =
+                LayerOptions { mode, host: Some("build-1.acme.example".to_owned()), ..LayerOptions::default() };
             let _ = compose(&layers, &options);
         }
     });
@@ -361,7 +453,8 @@ fn loose_rules_and_requirements_through_explain_never_panic() {
     fuzz("explain loose files", joined, |all| {
         let mut parts = all.splitn(3, '\u{1}');
         let (rules, reqs, cmd) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let ws = loose_workspace(&[RulesFile { name: "r.toml", text: reqs }], &[RulesFile { name: "a.rules", text: rules }]);
+        let ws =
+            loose_workspace(&[RulesFile { name: "r.toml", text: reqs }], &[RulesFile { name: "a.rules", text: rules }]);
         let evaluator = Evaluator::new(&ws, ExplainOptions::default(), paths());
         let _ = evaluator.explain(&Scenario { argv: split_argv(cmd), paths: paths(), ..Scenario::default() });
     });
@@ -496,7 +589,8 @@ fn deep_toml_nesting_is_an_error_not_a_crash() {
         let error = error.unwrap_or_else(|| panic!("{what}: nesting {DEEP} deep parsed"));
         eprintln!("[limits]   error: {error}");
         assert!(!error.is_empty(), "{what}");
-        let ws = timed(&format!("workspace: {DEEP} levels of {what}"), || parse_workspace(text, "w.toml", &acme_resolver));
+        let ws =
+            timed(&format!("workspace: {DEEP} levels of {what}"), || parse_workspace(text, "w.toml", &acme_resolver));
         assert!(ws.workspace.is_none() && !ws.diagnostics.is_empty(), "{what}");
         assert!(user_config_from_toml(text).is_err(), "{what}");
         let mut table = toml::Table::new();
@@ -572,12 +666,14 @@ fn ten_megabyte_inputs_finish() {
     let ws = timed(&format!("workspace: 10 MB ({i} groups)"), || parse_workspace(&groups, "w.toml", &acme_resolver));
     if let Some(ws) = &ws.workspace {
         let evaluator = Evaluator::new(ws, ExplainOptions::default(), paths());
-        let scenario = Scenario { user: Some(format!("v{}@x.example", i - 1)), argv: vec!["ls".into()], ..Scenario::default() };
+        let scenario =
+            Scenario { user: Some(format!("v{}@x.example", i - 1)), argv: vec!["ls".into()], ..Scenario::default() };
         timed("workspace: explain with 10 MB workspace", || evaluator.explain(&scenario));
     }
 
     let rules = format!("# {}\n", "x".repeat(TEN_MB));
-    let error = timed("starlark: 10 MB file", || load_rules_files(&[RulesFile { name: "a.rules", text: &rules }], &paths()));
+    let error =
+        timed("starlark: 10 MB file", || load_rules_files(&[RulesFile { name: "a.rules", text: &rules }], &paths()));
     let error = error.err().map(|e| e.diagnostic.message).unwrap_or_default();
     assert!(error.starts_with("input too large"), "{error}");
 
@@ -596,7 +692,8 @@ fn ten_megabyte_inputs_finish() {
     }
 
     let command = Json::Str("ls && ".repeat(TEN_MB / 6)).to_compact();
-    let request = format!(r#"{{"rules":[{{"name":"a.rules","text":"prefix_rule(pattern=[\"ls\"])"}}],"command":{command}}}"#);
+    let request =
+        format!(r#"{{"rules":[{{"name":"a.rules","text":"prefix_rule(pattern=[\"ls\"])"}}],"command":{command}}}"#);
     let answer = timed("json api: check with a 10 MB command", || api::check(&request));
     assert!(answer.starts_with('{'), "{}", &answer[..answer.len().min(200)]);
     let huge = format!("{{\"argv\":[\"{}\"]}}", "x".repeat(api::MAX_REQUEST_BYTES));
@@ -616,7 +713,8 @@ fn ten_megabyte_inputs_finish() {
 
 #[test]
 fn a_hundred_thousand_prefix_rules() {
-    let looped = "for i in range(100000):\n    prefix_rule(pattern=[\"cmd%d\" % i, [\"a\", \"b\"]], decision=\"prompt\")\n";
+    let looped =
+        "for i in range(100000):\n    prefix_rule(pattern=[\"cmd%d\" % i, [\"a\", \"b\"]], decision=\"prompt\")\n";
     let files = [RulesFile { name: "big.rules", text: looped }];
     let policy = timed("starlark: 100,000 rules from a loop", || load_rules_files(&files, &paths()));
     let policy = policy.unwrap_or_else(|e| panic!("{}", e.diagnostic.message));
@@ -627,6 +725,21 @@ fn a_hundred_thousand_prefix_rules() {
     assert!(!eval.matched_rules.is_empty());
     timed("lint: 100,000 rules", || lint_files(&[], &files, &paths()));
     timed("diff: 100,000 rules against 100,000 rules", || diff_policies(&policy, &policy, &MatchOptions::default()));
+
+    // One program with 100,000 rules: pairwise checks (lint's shadowing, diff) must not go quadratic.
+    let same = "for i in range(100000):\n    prefix_rule(pattern=[\"git\", \"sub%d\" % i, [\"a\", \"b\"]])\n";
+    let same_files = [RulesFile { name: "git.rules", text: same }];
+    let git = timed("starlark: 100,000 rules for one program", || load_rules_files(&same_files, &paths()));
+    let git = git.unwrap_or_else(|e| panic!("{}", e.diagnostic.message));
+    let argv = vec!["git".to_owned(), "sub99999".to_owned(), "b".to_owned()];
+    let eval = timed("check: one command against 100,000 rules of its program", || {
+        git.check_multiple(std::slice::from_ref(&argv), &MatchOptions::default(), None)
+    });
+    assert!(!eval.matched_rules.is_empty());
+    timed("lint: 100,000 rules for one program", || lint_files(&[], &same_files, &paths()));
+    timed("diff: 100,000 rules for one program against the loop's", || {
+        diff_policies(&git, &policy, &MatchOptions::default())
+    });
 
     let mut text = String::new();
     // Ten files: one file of 100,000 literal rules is over the 1 MiB source limit.
@@ -641,8 +754,7 @@ fn a_hundred_thousand_prefix_rules() {
         })
         .collect();
     let names: Vec<String> = (0..10).map(|f| format!("f{f}.rules")).collect();
-    let files: Vec<RulesFile<'_>> =
-        names.iter().zip(&chunks).map(|(name, text)| RulesFile { name, text }).collect();
+    let files: Vec<RulesFile<'_>> = names.iter().zip(&chunks).map(|(name, text)| RulesFile { name, text }).collect();
     let policy = timed("starlark: 100,000 literal rules in 10 files", || load_rules_files(&files, &paths()));
     assert!(policy.is_ok(), "{:?}", policy.err().map(|e| e.diagnostic.message));
 
@@ -672,13 +784,31 @@ fn pathological_starlark_stops_at_its_limits() {
         ("mutual recursion", "def f():\n    return g()\ndef g():\n    return f()\nf()\n"),
         ("self-containing list", "x = []\nx.append(x)\ny = str(x)\nz = x == x\n"),
         ("big range", "x = len(range(-9223372036854775808, 9223372036854775807))\n"),
-        ("int overflow", "x = 9223372036854775807 + 1\ny = -9223372036854775808 // -1\nz = 2 ** 64\n"),
+        ("int overflow +", "x = 9223372036854775807 + 1\n"),
+        ("int overflow //", "x = (-9223372036854775807 - 1) // -1\n"),
+        ("int overflow %", "x = (-9223372036854775807 - 1) % -1\n"),
+        ("int overflow *", "x = 4611686018427387904 * 4\n"),
+        ("int overflow unary", "x = -(-9223372036854775807 - 1)\n"),
+        ("int overflow abs", "x = abs(-9223372036854775807 - 1)\n"),
+        ("int overflow range len", "x = len(range(-9223372036854775807 - 1, 9223372036854775807, 3))\n"),
+        ("int overflow range index", "x = range(-9223372036854775807 - 1, 9223372036854775807, 3)[-1]\n"),
+        (
+            "int overflow slice",
+            "x = [1, 2, 3][-9223372036854775807 - 1:9223372036854775807:-9223372036854775807 - 1]\n",
+        ),
+        ("int overflow string repeat", "x = \"ab\" * 9223372036854775807\n"),
+        ("int overflow str index", "x = \"abc\"[-9223372036854775807 - 1]\n"),
+        ("int overflow find", "x = \"abc\".find(\"b\", -9223372036854775807 - 1, 9223372036854775807)\n"),
+        ("int overflow insert", "x = [1]\nx.insert(-9223372036854775807 - 1, 2)\nx.insert(9223372036854775807, 3)\n"),
+        ("int overflow pop", "x = [1]\nx.pop(-9223372036854775807 - 1)\n"),
+        ("int overflow chr", "x = chr(-9223372036854775807 - 1)\ny = chr(1114112)\n"),
+        ("int overflow hash", "x = hash(\"\" * 100)\n"),
+        ("int overflow format", "x = \"%d %x %o\" % (-9223372036854775807 - 1, -9223372036854775807 - 1, -1)\n"),
         ("shift", "x = 1 << 100000\ny = 1 >> -1\n"),
         ("format", "x = \"%s\" * 100000 % tuple(range(100000))\n"),
     ] {
-        let result = timed(&format!("starlark: {what}"), || {
-            load_rules_files(&[RulesFile { name: "a.rules", text }], &paths())
-        });
+        let result =
+            timed(&format!("starlark: {what}"), || load_rules_files(&[RulesFile { name: "a.rules", text }], &paths()));
         if let Err(e) = result {
             eprintln!("[limits]   error: {}", e.diagnostic.message);
             assert!(!e.diagnostic.message.is_empty(), "{what}");
@@ -715,23 +845,115 @@ fn pathological_shell_scripts_finish() {
 // slicing and string methods meet the edges (i64::MIN, negative steps, multi-byte strings).
 
 const ATOMS: &[&str] = &[
-    "0", "1", "-1", "2", "-2", "3", "63", "64", "-64", "9223372036854775807", "(-9223372036854775807 - 1)",
-    "\"abc\"", "\"\"", "\"é😀x\"", "\"a,b,,c\"", "\" a \"", "\"%s %d %r %%\"", "\"{} {0} {x}\"", "[1, 2, 3]", "[]",
-    "(1,)", "()", "{1: 2, \"a\": [3]}", "{}", "True", "False", "None", "range(10)", "range(0, -10, -1)",
-    "range(-9223372036854775807 - 1, 9223372036854775807)", "range(9223372036854775807)", "len", "str", "x", "y",
+    "0",
+    "1",
+    "-1",
+    "2",
+    "-2",
+    "3",
+    "63",
+    "64",
+    "-64",
+    "9223372036854775807",
+    "(-9223372036854775807 - 1)",
+    "\"abc\"",
+    "\"\"",
+    "\"é😀x\"",
+    "\"a,b,,c\"",
+    "\" a \"",
+    "\"%s %d %r %%\"",
+    "\"{} {0} {x}\"",
+    "[1, 2, 3]",
+    "[]",
+    "(1,)",
+    "()",
+    "{1: 2, \"a\": [3]}",
+    "{}",
+    "True",
+    "False",
+    "None",
+    "range(10)",
+    "range(0, -10, -1)",
+    "range(-9223372036854775807 - 1, 9223372036854775807)",
+    "range(9223372036854775807)",
+    "len",
+    "str",
+    "x",
+    "y",
 ];
 const UNARY: &[&str] = &["-", "~", "not ", "+"];
-const BINARY: &[&str] =
-    &[" + ", " - ", " * ", " // ", " % ", " << ", " >> ", " & ", " | ", " ^ ", " == ", " < ", " in ", " not in ", " and ", " or "];
+const BINARY: &[&str] = &[
+    " + ", " - ", " * ", " // ", " % ", " << ", " >> ", " & ", " | ", " ^ ", " == ", " < ", " in ", " not in ",
+    " and ", " or ",
+];
 const CALLS: &[&str] = &[
-    "len", "str", "repr", "int", "bool", "list", "tuple", "sorted", "reversed", "range", "enumerate", "zip", "dict",
-    "min", "max", "abs", "hash", "any", "all", "type", "chr", "ord", "hasattr", "getattr", "dir",
+    "len",
+    "str",
+    "repr",
+    "int",
+    "bool",
+    "list",
+    "tuple",
+    "sorted",
+    "reversed",
+    "range",
+    "enumerate",
+    "zip",
+    "dict",
+    "min",
+    "max",
+    "abs",
+    "hash",
+    "any",
+    "all",
+    "type",
+    "chr",
+    "ord",
+    "hasattr",
+    "getattr",
+    "dir",
 ];
 const METHODS: &[&str] = &[
-    "find", "rfind", "index", "rindex", "count", "split", "rsplit", "splitlines", "replace", "join", "strip",
-    "lstrip", "rstrip", "startswith", "endswith", "partition", "rpartition", "removeprefix", "removesuffix",
-    "format", "elems", "codepoints", "capitalize", "title", "upper", "lower", "isdigit", "istitle", "append",
-    "extend", "insert", "pop", "remove", "clear", "get", "keys", "values", "items", "setdefault", "update",
+    "find",
+    "rfind",
+    "index",
+    "rindex",
+    "count",
+    "split",
+    "rsplit",
+    "splitlines",
+    "replace",
+    "join",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "startswith",
+    "endswith",
+    "partition",
+    "rpartition",
+    "removeprefix",
+    "removesuffix",
+    "format",
+    "elems",
+    "codepoints",
+    "capitalize",
+    "title",
+    "upper",
+    "lower",
+    "isdigit",
+    "istitle",
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "get",
+    "keys",
+    "values",
+    "items",
+    "setdefault",
+    "update",
     "popitem",
 ];
 
@@ -745,8 +967,10 @@ fn starlark_expr() -> impl Strategy<Value = String> {
             (prop::sample::select(CALLS), args.clone()).prop_map(|(f, a)| format!("{f}({a})")),
             (inner.clone(), prop::sample::select(METHODS), args).prop_map(|(o, m, a)| format!("{o}.{m}({a})")),
             (inner.clone(), inner.clone()).prop_map(|(o, i)| format!("{o}[{i}]")),
-            (inner.clone(), prop::collection::vec(prop::option::of(inner.clone()), 3))
-                .prop_map(|(o, s)| format!("{o}[{}]", s.into_iter().map(Option::unwrap_or_default).collect::<Vec<_>>().join(":"))),
+            (inner.clone(), prop::collection::vec(prop::option::of(inner.clone()), 3)).prop_map(|(o, s)| format!(
+                "{o}[{}]",
+                s.into_iter().map(Option::unwrap_or_default).collect::<Vec<_>>().join(":")
+            )),
             (inner.clone(), inner.clone(), inner).prop_map(|(a, c, b)| format!("({a} if {c} else {b})")),
         ]
     })

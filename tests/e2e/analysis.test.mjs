@@ -123,7 +123,7 @@ test('6. lint: findings listed with codes and help, inline in the editors, and a
   assert.match(text, /allowed_web_serch_modes/);
   assert.match(text, /help: .*allowed_web_search_modes/);
   assert.match(text, /decision 'allow', which is not permitted|decision `allow`/);
-  assert.match(await textOf(page, 'lint-summary'), /[1-9]\d* errors?/);
+  assert.match(await page.getByTestId('lint-summary').textContent(), /[1-9]\d* errors?/);
   // The agent-internet finding of the workspace file is there too.
   assert.match(text, /workspace\/internet-unreachable/);
   await screenshot(page, 'lint');

@@ -53,7 +53,7 @@ test('only same-origin files from dist/ are fetched, each once, and nothing afte
   await page.reload();
   await waitForText(page, 'outcome', 'Codex asks before running this');
   const session = log.requests.slice(before).filter((url) => !url.startsWith(`${origin}${BASE}`) || !/\/(index\.html)?(\?.*)?$|\.(js|wasm|css|svg)$/.test(new URL(url).pathname));
-  assert.deepEqual(session, [], 'a whole session fetches nothing but the page's own files on reload');
+  assert.deepEqual(session, [], 'a whole session fetches nothing but the page’s own files on reload');
   assert.ok(log.requests.slice(before).every((url) => url.startsWith(`${origin}${BASE}`)), 'nothing is sent anywhere');
 
   assert.deepEqual(log.errors, [], 'no uncaught errors');

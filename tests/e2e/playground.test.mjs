@@ -100,7 +100,7 @@ test('2. the structured panel edits the workspace text: moving a policy rule cha
 
   // Groups and members: kim leaves Engineering.
   await openTab(page, 'Overview');
-  const engineering = page.getByTestId('group-row').filter({ has: page.locator('input[value="Engineering"]') });
+  const engineering = page.locator('[data-testid="group-row"][data-group="Engineering"]');
   await engineering.getByTestId('group-members').fill('raj@acme.example, lee@acme.example');
   await engineering.getByTestId('group-members').press('Enter');
   await waitForText(page, 'policy-name', 'contractors');
@@ -155,6 +155,25 @@ test('2. editors: a typo is underlined at its span, listed, explained on hover a
   assert.match(await page.getByTestId('diagnostics').innerText(), new RegExp(label.replace(/\./g, '\\.')));
   await paste(editor, CONTRACTORS);
   await waitForText(page, 'outcome', 'Codex refuses to run this');
+
+  // A long file: the highlighted copy stays aligned with the textarea when scrolled far down.
+  const long = Array.from({ length: 600 }, (_, i) => `# line ${i + 1}`).join('\n') + '\nallowed_sandbox_modes = ["workspace-write"]\n';
+  await paste(editor, long);
+  await editor.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+    el.dispatchEvent(new Event('scroll'));
+  });
+  await page.waitForFunction(() => [...document.querySelectorAll('.highlight .ln')].some((l) => l.textContent.startsWith('allowed_sandbox_modes')));
+  const drift = await page.evaluate(() => {
+    const area = document.querySelector('#code-input');
+    const line = [...document.querySelectorAll('.highlight .ln')].find((l) => l.textContent.startsWith('allowed_sandbox_modes'));
+    const expected = area.getBoundingClientRect().top + 10 + 600 * 20 - area.scrollTop;
+    return Math.abs(line.getBoundingClientRect().top - expected);
+  });
+  assert.ok(drift < 1, `the overlay is ${drift}px off the textarea`);
+  assert.equal((await page.locator('.highlight .d-error').allTextContents()).join(''), '["workspace-write"]', 'the read-only error is underlined');
+  await screenshot(page, 'editor-long-file');
+  await paste(editor, CONTRACTORS);
 
   // Plain mode: no overlay, the same textarea.
   await page.getByTestId('plain-mode').check();
@@ -218,7 +237,7 @@ test('3. simulate: pick, type or tick who; argv lines; config values and host; t
   assert.match(await textOf(page, 'identity'), /groups no group · roles Member \(default role\)/);
 
   // Tick groups directly.
-  await page.getByText('Groups', { exact: true }).first().click();
+  await page.locator('label[for="who-groups"]').click();
   await page.getByTestId('scenario-groups').getByLabel('Interns').check();
   await waitForText(page, 'outcome', 'This person cannot use Codex on their computer');
   assert.equal(await textOf(page, 'reason'), '403 - Unauthorized. Contact your ChatGPT administrator for access.');
@@ -232,12 +251,12 @@ test('3. simulate: pick, type or tick who; argv lines; config values and host; t
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="argv"] li')].map((l) => l.textContent).join('|') === 'git|commit|-m|say "hi" it\'s me');
   await waitForText(page, 'outcome', 'Codex asks before running this');
   await page.getByTestId('argv-mode').uncheck();
-  assert.equal(await command(page).inputValue(), `git commit -m 'say "hi" it'"'"'s me'`);
+  assert.equal(await command(page).inputValue(), `git commit -m "say \\"hi\\" it's me"`);
 
   // The user's own config: a value the policy disallows falls back, with Codex's warning verbatim.
   await page.getByText('Config and host').click();
   await page.getByTestId('config-sandbox_mode').selectOption('danger-full-access');
-  await waitForMatch(page, '[data-testid="setting-warning"]', /^Codex warns\s*Configured value for `permission_profile` is disallowed by requirements; falling back to required value ReadOnly\./);
+  await waitForMatch(page, '[data-testid="setting-warning"]', /^Codex warns\s*Configured value for `permission_profile` is disallowed by requirements; falling back to required value ReadOnly\./i);
   await page.getByTestId('config-approval_policy').selectOption('untrusted');
   await typeCommand(page, 'npm install');
   await waitForText(page, 'outcome', 'Codex asks before running this');
@@ -245,7 +264,7 @@ test('3. simulate: pick, type or tick who; argv lines; config values and host; t
   assert.match(await page.getByTestId('heuristic').innerText(), /untrusted/);
 
   // The host name selects a remote_sandbox_config entry of the platform policy.
-  await page.getByText('User', { exact: true }).first().click();
+  await page.locator('label[for="who-user"]').click();
   await user(page).fill('ana@acme.example');
   await page.getByTestId('config-sandbox_mode').selectOption('danger-full-access');
   await page.getByTestId('config-approval_policy').selectOption('');

@@ -43,7 +43,7 @@ test('7. a share link carries every file and the scenario, and opens in a fresh 
   assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/codex\/playground\/#v1\.[A-Za-z0-9_-]+$/);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'the link is on the clipboard');
   assert.match(await page.getByTestId('share-box').innerText(), /Link copied/);
-  assert.equal(await page.getByTestId('share-warning').count(), 0, 'a short link gets no length warning');
+  assert.equal(await page.getByTestId('share-warning').count(), link.length > 2000 ? 1 : 0, 'long links, and only they, are warned about');
   await screenshot(page, 'share');
 
   // A fresh browser (no draft) opens exactly this state, and the fragment leaves the address bar.
@@ -56,7 +56,14 @@ test('7. a share link carries every file and the scenario, and opens in a fresh 
   assert.match(await textOf(fresh.page, 'notice'), /^Opened a shared link\./);
   await fresh.context.close();
 
-  // A long link (a big policy) gets a warning.
+  // The smallest example makes a short link; a big policy makes a long one, with a warning.
+  await page.getByTestId('examples-button').click();
+  await page.getByTestId('example-seed-git-review').click();
+  await page.getByTestId('share-button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="share-link"]')?.value.includes('#v1.'));
+  assert.ok((await page.getByTestId('share-link').inputValue()).length < 2000);
+  assert.equal(await page.getByTestId('share-warning').count(), 0);
+  await page.getByTestId('undo').click();
   await openTab(page, 'platform.requirements.toml');
   const rules = Array.from({ length: 400 }, (_, i) => `  { pattern = [{ token = "tool${i}" }, { any_of = ["run${i * 7}", "exec${i * 13}"] }], decision = "prompt" },`);
   await paste(page.getByTestId('requirements-editor'), `[rules]\nprefix_rules = [\n${rules.join('\n')}\n]\n`);
@@ -139,7 +146,8 @@ test('7. hostile share links: truncated, corrupted, oversized, garbage, future v
   const good = shareFragment(acmeProject());
   const bomb = shareFragment('{"v":1,"workspace":"' + ' '.repeat(20 * 1024 * 1024) + '"}', { raw: true });
   const cases = [
-    ['truncated', good.slice(0, Math.floor(good.length / 2)), /damaged or cut short|not valid JSON/],
+    ['truncated', good.slice(0, Math.floor(good.length / 2)), /damaged or cut short|not valid JSON|not complete base64url/],
+    ['truncated at a base64 boundary', good.slice(0, 4 + 4 * Math.floor((good.length - 4) / 8)), /damaged or cut short|not valid JSON/],
     ['corrupted', good.slice(0, 20) + 'AAAAAAAAAAAAAAAA' + good.slice(36), /damaged|not valid JSON|UTF-8/],
     ['not base64url', '#v1.this*is+not/base64', /characters a share link never has/],
     ['a bomb', bomb, /expands to more than 8 MB/],
@@ -169,7 +177,7 @@ test('7. import and export files; copy the result as Markdown', async () => {
 
   // Export: one file, then all of them.
   await page.getByTestId('export-button').click();
-  const [one] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'team.rules' }).click()]);
+  const [one] = await Promise.all([page.waitForEvent('download'), page.locator('.menu-item', { hasText: 'team.rules' }).click()]);
   assert.equal(one.suggestedFilename(), 'team.rules');
   assert.equal(readFileSync(await one.path(), 'utf8'), example('acme/team.rules'));
   const all = [];

@@ -58,6 +58,10 @@ pub fn user_config_from_toml(text: &str) -> Result<UserConfig, String> {
     user_config_from_table(&table)
 }
 
+/// Most dotted parts an override key may have. The `toml` parser stops nesting at 80 levels; a
+/// longer key would build tables deep enough to overflow the stack when dropped or printed.
+pub const MAX_OVERRIDE_KEY_PARTS: usize = 80;
+
 /// Applies one `KEY=VALUE` override as `codex -c` does: VALUE is parsed as a TOML value when it
 /// parses, else taken as a plain string; dotted keys (`features.apps=false`) create tables.
 pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<(), String> {
@@ -67,6 +71,9 @@ pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<(), S
     let key = key.trim();
     if key.is_empty() || key.split('.').any(str::is_empty) {
         return Err(format!("invalid override `{assignment}`: empty key"));
+    }
+    if key.split('.').count() > MAX_OVERRIDE_KEY_PARTS {
+        return Err(format!("input too large: an override key with more than {MAX_OVERRIDE_KEY_PARTS} dotted parts"));
     }
     let value = parse_value(raw.trim());
     let mut parts: Vec<&str> = key.split('.').collect();

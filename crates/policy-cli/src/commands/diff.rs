@@ -98,9 +98,9 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode, String> {
                 NamedText { name: new.name.clone(), text: new.text.clone() },
             ];
             if args.json {
-                println!("{}", diff.to_json(&sources).to_pretty());
+                crate::input::print_stdout(&format!("{}\n", diff.to_json(&sources).to_pretty()));
             } else {
-                print!("{}", diff.render_text(&sources));
+                crate::input::print_stdout(&diff.render_text(&sources));
             }
         }
         FileKind::Requirements => {
@@ -136,8 +136,8 @@ fn print_workspace_diff(
     let old_site = |o: &RuleOrigin, policy: Option<&str>| shown(old, dirs.map(|d| &d.0), rule_site(old, policy, o));
     let new_site = |o: &RuleOrigin, policy: Option<&str>| shown(new, dirs.map(|d| &d.1), rule_site(new, policy, o));
     if json {
-        println!("{}", diff.to_json_with(&old_site, &new_site).to_pretty());
+        crate::input::print_stdout(&format!("{}\n", diff.to_json_with(&old_site, &new_site).to_pretty()));
     } else {
-        print!("{}", diff.render_text_with(&old_site, &new_site));
+        crate::input::print_stdout(&diff.render_text_with(&old_site, &new_site));
     }
 }

@@ -142,9 +142,9 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, String> {
         report.sources.extend(loose.sources);
     }
     if args.json {
-        println!("{}", report.to_json().to_pretty());
+        crate::input::print_stdout(&format!("{}\n", report.to_json().to_pretty()));
     } else {
-        print!("{}", report.render_text());
+        crate::input::print_stdout(&report.render_text());
     }
     Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -3,7 +3,7 @@
 //! any length runs in constant memory. A malformed line is reported with its number and skipped.
 //! `LOG` may be `-` for stdin. Exit 0 (malformed lines are reported, not fatal); 2 on bad input.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,13 +69,17 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, String> {
     let mut buffer = Vec::with_capacity(4096);
     let mut number = 0u64;
     loop {
-        buffer.clear();
-        match reader.read_until(b'\n', &mut buffer) {
-            Ok(0) => break,
-            Ok(_) => {}
+        let complete = match crate::input::read_line_bounded(&mut reader, &mut buffer) {
+            Ok(None) => break,
+            Ok(Some(complete)) => complete,
             Err(e) => return Err(format!("{log_name}:{}: failed to read: {e}", number + 1)),
-        }
+        };
         number += 1;
+        if !complete {
+            let limit = crate::input::MAX_LINE_BYTES;
+            replay.malformed(number, format!("input too large: the line is longer than {limit} bytes"));
+            continue;
+        }
         match std::str::from_utf8(&buffer) {
             Ok(line) => replay.feed(number, line),
             Err(e) => replay.malformed(number, format!("not valid UTF-8 (at byte {})", e.valid_up_to())),
@@ -88,9 +92,9 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, String> {
         .map(|(site, tally)| (display_site(Some(&draft_loaded.workspace), &dir, &site), tally))
         .collect();
     if args.json {
-        println!("{}", report.to_json().to_pretty());
+        crate::input::print_stdout(&format!("{}\n", report.to_json().to_pretty()));
     } else {
-        print!("{}", report.render_text(&log_name, &[]));
+        crate::input::print_stdout(&report.render_text(&log_name, &[]));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -35,7 +35,7 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, String> {
     }
     let listener = TcpListener::bind(("127.0.0.1", args.port)).map_err(|e| format!("127.0.0.1:{}: {e}", args.port))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("serving {} on http://{addr}/", root.display());
+    crate::input::print_stdout(&format!("serving {} on http://{addr}/\n", root.display()));
     for stream in listener.incoming().flatten() {
         let root = root.clone();
         std::thread::spawn(move || {

@@ -61,9 +61,9 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, String> {
         loaded.sources.iter().map(|f| NamedText { name: f.name.clone(), text: f.text.clone() }).collect();
     sources.push(NamedText { name: cases_file.name.clone(), text: cases_file.text.clone() });
     if args.json {
-        println!("{}", report.to_json(&sources, &workspace_name).to_pretty());
+        crate::input::print_stdout(&format!("{}\n", report.to_json(&sources, &workspace_name).to_pretty()));
     } else {
-        print!("{}", report.render_text(&sources, &workspace_name));
+        crate::input::print_stdout(&report.render_text(&sources, &workspace_name));
     }
     Ok(if report.failed() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -650,8 +650,9 @@ pub(crate) fn contains<'a>(haystack: &Value<'a>, needle: &Value<'a>) -> Fallible
             Value::Int(i) => {
                 let len = r.len();
                 len > 0 && {
-                    let off = i - r.start;
-                    off % r.step == 0 && (0..len).contains(&(off / r.step))
+                    // In i128: `needle - start` can overflow i64, and `i64::MIN % -1` panics.
+                    let (off, step) = (i128::from(*i) - i128::from(r.start), i128::from(r.step));
+                    off % step == 0 && (0..i128::from(len)).contains(&(off / step))
                 }
             }
             _ => false,
