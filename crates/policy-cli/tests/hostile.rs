@@ -17,6 +17,10 @@ use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_codex-policy");
 
+
+/// A labelled command line with optional stdin.
+type Invocation<'a> = (&'a str, Vec<String>, Option<&'a [u8]>);
+
 fn acme(file: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/acme").join(file).display().to_string()
 }
@@ -243,7 +247,6 @@ fn a_closed_stdout_is_not_a_panic() {
     let batch: Vec<u8> = "{\"argv\":[\"ls\"]}\n".repeat(50_000).into_bytes();
     let log = acme("replay.jsonl");
     let s = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    type Invocation<'a> = (&'a str, Vec<String>, Option<&'a [u8]>);
     let cases: Vec<Invocation<'_>> = vec![
         ("check", s(&["check", "-r", &f.path("ok.rules"), "ls"]), None),
         ("check --batch", s(&["check", "-r", &f.path("ok.rules"), "--batch"]), Some(&batch)),

@@ -37,7 +37,7 @@ use policy_engine::LineIndex;
 use policy_engine::json::Json;
 use serde::Deserialize;
 
-use crate::input::read_source;
+use crate::input::{read_source, print_stdout};
 
 /// Flags of `docs-check`.
 #[derive(Debug, Args)]
@@ -63,7 +63,7 @@ pub fn run(args: &DocsCheckArgs) -> Result<ExitCode, String> {
         let source = read_source(path, "document")?;
         check_document(&source.name, &source.text, &mut report, args.show);
     }
-    print!("{}", report.output);
+    print_stdout(&report.output);
     if !report.problems.is_empty() {
         for problem in &report.problems {
             eprintln!("{problem}");
@@ -75,10 +75,10 @@ pub fn run(args: &DocsCheckArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(2));
     }
     if report.mismatches.is_empty() {
-        println!(
-            "docs-check: {} example(s) in {} file(s) match the engine ({} expectation(s) checked)",
+        print_stdout(&format!(
+            "docs-check: {} example(s) in {} file(s) match the engine ({} expectation(s) checked)\n",
             report.examples, report.documents, report.expectations
-        );
+        ));
         Ok(ExitCode::SUCCESS)
     } else {
         for mismatch in &report.mismatches {
@@ -243,7 +243,9 @@ fn build_request(files: &[(String, String)], scenario: Vec<(String, Json)>) -> J
         let others: Vec<Json> = files.iter().filter(|(n, _)| !is_workspace_file(n)).map(file_json).collect();
         request.push("files", Json::Array(others));
     } else {
-        let (rules, requirements): (Vec<_>, Vec<_>) = files.iter().partition(|(name, _)| name.ends_with(".rules"));
+        let (rules, requirements): (Vec<_>, Vec<_>) = files.iter().partition(|(name, _)| {
+            std::path::Path::new(name.as_str()).extension().is_some_and(|e| e.eq_ignore_ascii_case("rules"))
+        });
         request.push("requirements", Json::Array(requirements.into_iter().map(file_json).collect()));
         request.push("rules", Json::Array(rules.into_iter().map(file_json).collect()));
     }
@@ -350,8 +352,11 @@ fn tag_name(text: &str) -> String {
     text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>().to_ascii_lowercase()
 }
 
-/// Parses the start tag at `lt`: name, attributes (values decoded), offset after `>`.
-fn start_tag(html: &str, lt: usize) -> Result<(String, Vec<(String, String)>, usize), (usize, String)> {
+/// A parsed start tag: name, attributes (values decoded), offset after `>`.
+type StartTag = (String, Vec<(String, String)>, usize);
+
+/// Parses the start tag at `lt`.
+fn start_tag(html: &str, lt: usize) -> Result<StartTag, (usize, String)> {
     let bytes = html.as_bytes();
     let name = tag_name(html.get(lt + 1..).unwrap_or_default());
     let mut pos = lt + 1 + name.len();
@@ -368,7 +373,7 @@ fn start_tag(html: &str, lt: usize) -> Result<(String, Vec<(String, String)>, us
         }
         let start = pos;
         while bytes.get(pos).is_some_and(|b| {
-            !b.is_ascii_whitespace() && !matches!(b, b'=' | b'>') && !(*b == b'/' && bytes.get(pos + 1) == Some(&b'>'))
+            !b.is_ascii_whitespace() && !matches!(b, b'=' | b'>') && (*b != b'/' || bytes.get(pos + 1) != Some(&b'>'))
         }) {
             pos += 1;
         }
@@ -389,23 +394,20 @@ fn start_tag(html: &str, lt: usize) -> Result<(String, Vec<(String, String)>, us
         while bytes.get(pos).is_some_and(u8::is_ascii_whitespace) {
             pos += 1;
         }
-        let value = match bytes.get(pos) {
-            Some(&quote @ (b'"' | b'\'')) => {
-                let close = html
-                    .get(pos + 1..)
-                    .and_then(|r| r.find(char::from(quote)))
-                    .ok_or((pos, format!("attribute `{key}` has an unterminated value")))?;
-                let raw = html.get(pos + 1..pos + 1 + close).unwrap_or_default();
-                pos += close + 2;
-                raw
+        let value = if let Some(&quote @ (b'"' | b'\'')) = bytes.get(pos) {
+            let close = html
+                .get(pos + 1..)
+                .and_then(|r| r.find(char::from(quote)))
+                .ok_or((pos, format!("attribute `{key}` has an unterminated value")))?;
+            let raw = html.get(pos + 1..pos + 1 + close).unwrap_or_default();
+            pos += close + 2;
+            raw
+        } else {
+            let value_start = pos;
+            while bytes.get(pos).is_some_and(|b| !b.is_ascii_whitespace() && *b != b'>') {
+                pos += 1;
             }
-            _ => {
-                let value_start = pos;
-                while bytes.get(pos).is_some_and(|b| !b.is_ascii_whitespace() && *b != b'>') {
-                    pos += 1;
-                }
-                html.get(value_start..pos).unwrap_or_default()
-            }
+            html.get(value_start..pos).unwrap_or_default()
         };
         attrs.push((key, decode_entities(value).map_err(|m| (start, m))?));
     }
@@ -1021,8 +1023,7 @@ fn check_example(document: &str, example: &Example, report: &mut Report, show: b
                 let at = d
                     .get("span")
                     .and_then(|s| s.get("line"))
-                    .map(|l| format!("{source}:{}", l.to_compact()))
-                    .unwrap_or_else(|| source.to_owned());
+                    .map_or_else(|| source.to_owned(), |l| format!("{source}:{}", l.to_compact()));
                 format!("{at}: {}", d.get("message").and_then(Json::as_str).unwrap_or("?"))
             })
             .collect();

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Args;
 use policy_engine::json::Json;
 
-use crate::input::{load_workspace, read_source};
+use crate::input::{load_workspace, print_stdout, read_source};
 
 /// Chat tools and some browsers truncate longer links; the app warns past this too.
 const LONG_LINK: usize = 2000;
@@ -58,7 +58,7 @@ pub fn run(args: &ShareArgs) -> Result<ExitCode, String> {
         .with("scenario", scenario)
         .to_compact();
     let link = format!("{}#v1.{}", args.base, encode(&project));
-    println!("{link}");
+    print_stdout(&format!("{link}\n"));
     if link.len() > LONG_LINK {
         eprintln!("warning: the link is {} characters long; chat tools may cut links longer than {LONG_LINK}", link.len());
     }
@@ -104,7 +104,7 @@ mod tests {
             count += 6;
             if count >= 8 {
                 count -= 8;
-                out.push((bits >> count) as u8);
+                out.push(u8::try_from((bits >> count) & 0xff).unwrap());
             }
         }
         out
