@@ -2,15 +2,18 @@
 # CLI throughput: `codex-policy check --batch` on N generated commands against R generated rules
 # (defaults: 1,000,000 commands, 10,000 rules), on one core; reports commands/s and peak RSS.
 # Also times a single `check` from process start to result (what a hook pays).
-# Usage: bench/cli-throughput.sh [COMMANDS] [RULES]
+# Usage: [BIN=…] bench/cli-throughput.sh [COMMANDS] [RULES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 commands="${1:-1000000}"
 rules="${2:-10000}"
 work="${TMPDIR:-/tmp}/codex-policy-bench"
 mkdir -p "$work"
-cargo build --quiet --locked --profile native -p policy-cli
-bin=target/native/codex-policy
+# BIN=path/to/codex-policy measures a given binary instead of building the current one.
+if [ -z "${BIN:-}" ]; then
+  cargo build --quiet --locked --profile native -p policy-cli
+fi
+bin="${BIN:-target/native/codex-policy}"
 
 python3 - "$work" "$commands" "$rules" <<'PY'
 import json, random, sys
@@ -59,6 +62,13 @@ rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(
 secs = end - start
 print(f"batch: {secs:.2f} s wall, {n / secs:,.0f} commands/s, peak RSS {rss / 1024:.1f} MiB")
 PY
+# Engine state: peak RSS of loading the rules and evaluating nothing, minus the same for one rule
+# (an upper bound: it includes the parse's transient memory).
+echo 'prefix_rule(pattern=["git"], decision="allow")' > "$work/one.rules"
+peak() { /usr/bin/time -f %M "$bin" check --rules "$1" --resolve-host-executables --batch < /dev/null 2>&1 >/dev/null | tail -1; }
+base_kb=$(peak "$work/one.rules")
+full_kb=$(peak "$work/rules.rules")
+echo "engine state for $rules rules: peak RSS $((full_kb - base_kb)) KiB above a 1-rule policy ($base_kb KiB)"
 # One check, process start to result, median of 20.
 python3 - "$bin" "$work/rules.rules" <<'PY'
 import statistics, subprocess, sys, time

@@ -27,12 +27,13 @@ impl PathContext {
         if raw.is_empty() {
             return None;
         }
+        // Concatenation rather than `format!`: this runs once per command on the batch path.
         let joined = if let Some(rest) = raw.strip_prefix("~/") {
-            format!("{}/{rest}", self.home)
+            [self.home.as_str(), "/", rest].concat()
         } else if raw.starts_with('/') {
             raw.to_owned()
         } else {
-            format!("{}/{raw}", self.cwd)
+            [self.cwd.as_str(), "/", raw].concat()
         };
         Some(normalize_absolute(&joined))
     }

@@ -367,16 +367,23 @@ impl Policy {
         options: &MatchOptions,
         out: &mut Vec<PrefixRuleMatch>,
     ) {
-        let Some(resolved) = options.paths.absolutize(program) else {
-            return;
-        };
+        // The index lookup first: most unmatched commands have no rules under their basename
+        // either, and normalising the path is the expensive step (both checks are pure).
         let Some(key) = executable_key(program) else {
             return;
         };
+        // A bare name is its own key: the same rules on the same arguments already matched
+        // nothing in the exact pass.
+        if key == program {
+            return;
+        }
         let rules = self.rules_for(key);
         if rules.is_empty() {
             return;
         }
+        let Some(resolved) = options.paths.absolutize(program) else {
+            return;
+        };
         if let Some(allowed) = self.host_executable(key)
             && !allowed.contains(&resolved)
         {

@@ -387,7 +387,9 @@ fn program_classes<'p>(
     if !resolve {
         return out;
     }
-    for &key in keys.iter().filter(|k| is_basename_key(k)) {
+    // The first loop pushed exactly one `Exact` class per key, in `keys` order: key `i`'s class is
+    // `out[i]` (an index instead of a search keeps this linear in the number of programs).
+    for (exact_index, &key) in keys.iter().enumerate().filter(|(_, k)| is_basename_key(k)) {
         let mut listed: Vec<String> = Vec::new();
         for policy in [old, new] {
             for path in policy.host_executable(key).unwrap_or_default() {
@@ -420,8 +422,8 @@ fn program_classes<'p>(
                 [&[], basename_group(old, &example, key), &[], basename_group(new, &example, key)],
             ));
         }
-        if let Some((ProgramClass::Exact { paths, any_path, .. }, _)) =
-            out.iter_mut().find(|(c, _)| matches!(c, ProgramClass::Exact { name, .. } if name == key))
+        if let Some((ProgramClass::Exact { name, paths, any_path }, _)) = out.get_mut(exact_index)
+            && name == key
         {
             *paths = folded_paths;
             *any_path = folded_any;
