@@ -7,7 +7,13 @@
 //! arbitrary strings. `ROBUSTNESS_CASES=100000 cargo test -p policy-tests --test robustness` runs
 //! longer; the default keeps the whole file around a minute in a debug build.
 //! Every input that ever failed is kept as a corpus case under `tests/cases/robustness/`.
-
+#![allow(
+    clippy::case_sensitive_file_extension_comparisons,
+    clippy::format_push_string,
+    clippy::result_large_err,
+    clippy::default_trait_access,
+    reason = "test harness: corpus file names are lower-case, messages are built once per failure"
+)]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

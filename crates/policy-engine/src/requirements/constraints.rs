@@ -118,7 +118,8 @@ pub struct Constraints {
 impl Constraints {
     /// Builds every constraint; the first failure is Codex's fatal error (with the requirement's
     /// span when known).
-    #[expect(clippy::result_large_err, reason = "built once per load; the error carries Codex's full text")]
+    // `allow`, not `expect`: the error is only "large" on 64-bit targets, not on wasm32.
+    #[allow(clippy::result_large_err, reason = "built once per load; the error carries Codex's full text")]
     pub fn build(reqs: &EffectiveRequirements) -> Result<Self, (ConstraintError, Option<crate::diagnostic::Span>)> {
         let approval_policy = match &reqs.allowed_approval_policies {
             Some(s) => {
