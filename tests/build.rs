@@ -23,7 +23,9 @@ fn main() {
     let mut files = Vec::new();
     collect(&cases, &mut files);
     files.sort();
-    let mut code = String::from("/// Every case file: (path relative to tests/cases, contents).\npub const EMBEDDED_CASES: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// Every case file: (path relative to tests/cases, contents).\npub const EMBEDDED_CASES: &[(&str, &str)] = &[\n",
+    );
     for file in &files {
         println!("cargo::rerun-if-changed={}", file.display());
         let relative = file.strip_prefix(&cases).unwrap_or(file).display().to_string();

@@ -59,6 +59,8 @@ test('only same-origin files from dist/ are fetched, each once, and nothing afte
   assert.deepEqual(log.errors, [], 'no uncaught errors');
   assert.deepEqual(log.console, [], 'no console errors or warnings');
   assert.deepEqual(log.violations, [], 'no CSP violations over the whole session');
+  const inline = await page.evaluate(() => [...document.scripts].filter((s) => !s.src).length + document.querySelectorAll('[style]').length);
+  assert.equal(inline, 0, 'no inline scripts or style attributes, even after a whole session');
   await context.close();
 });
 
@@ -213,28 +215,39 @@ test('timings on acme and on a 1,000-rule, 20-group workspace (measured, not ass
     await page.waitForTimeout(150);
   }
   t.diagnostic(`1,000 rules, policy edit: keystroke to shown result median ${ms(median(bigPolicy))}; engine ${await engine()}`);
-  // Typing stays responsive while the policy re-evaluates: one frame per key.
-  const typing = await page.getByTestId('requirements-editor').evaluate(async (el) => {
-    el.focus();
-    el.setSelectionRange(0, 0);
-    const gaps = [];
-    let last = performance.now();
-    for (let i = 0; i < 20; i++) {
-      el.value = '#' + el.value;
-      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: '#' }));
-      await new Promise((r) => requestAnimationFrame(() => r()));
-      const now = performance.now();
-      gaps.push(now - last);
-      last = now;
-    }
-    return gaps;
-  });
-  t.diagnostic(`1,000 rules, typing in the policy: frame gaps median ${ms(median(typing))}, max ${ms(Math.max(...typing))}`);
+  // Typing stays responsive while the policy re-evaluates: keys go through the browser's own
+  // editing (as real typing does), and the gap between frames is measured, next to the same
+  // text in a bare textarea of this browser for scale.
+  const frameGaps = (el) =>
+    (async () => {
+      el.focus();
+      el.setSelectionRange(0, 0);
+      const gaps = [];
+      let last = performance.now();
+      for (let i = 0; i < 30; i++) {
+        document.execCommand('insertText', false, '#');
+        await new Promise((r) => requestAnimationFrame(() => r()));
+        const now = performance.now();
+        gaps.push(now - last);
+        last = now;
+      }
+      return gaps;
+    })();
+  const typing = await page.getByTestId('requirements-editor').evaluate((el, f) => new Function(`return (${f})`)()(el), frameGaps.toString());
+  const bare = await page.evaluate(([text, f]) => {
+    const el = document.createElement('textarea');
+    el.setAttribute('wrap', 'off');
+    el.value = text;
+    document.body.append(el);
+    return new Function(`return (${f})`)()(el).then((gaps) => (el.remove(), gaps));
+  }, [bigText, frameGaps.toString()]);
+  t.diagnostic(`1,000 rules, typing in the policy: frame gaps median ${ms(median(typing))} (a bare textarea with the same text: ${ms(median(bare))})`);
 
   await openView(page, 'grid');
   await page.getByTestId('grid').waitFor({ timeout: 20000 });
-  await timedEdit(page, 'grid-commands', big.grid.commands + '\nls', () => document.querySelectorAll('[data-testid="grid"] thead th').length === 102);
-  t.diagnostic(`grid 201 rows × 101 commands (1,000-rule policy): engine ${await engine()}`);
-  assert.equal(typing.length, 20);
+  const drawn = await timedEdit(page, 'grid-commands', big.grid.commands + '\nls', () => document.querySelectorAll('[data-testid="grid"] thead th').length === 102);
+  t.diagnostic(`grid 201 rows × 101 commands (1,000-rule policy): engine ${await engine()}; keystroke to drawn grid ${ms(drawn)}`);
+  assert.match(await page.getByTestId('grid-more').innerText(), /^177 more rows are evaluated but not drawn/, 'big grids draw the first rows only');
+  assert.equal(typing.length, 30);
   await context.close();
 });

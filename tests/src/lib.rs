@@ -59,7 +59,12 @@ pub fn cases_dir() -> PathBuf {
 /// Parses the cases of one case file's text.
 pub fn parse_case_file(file: &Path, text: &str) -> Result<Vec<LocatedCase>, String> {
     let parsed: CaseFile = toml::from_str(text).map_err(|e| format!("{}: {e}", file.display()))?;
-    Ok(parsed.case.into_iter().enumerate().map(|(index, case)| LocatedCase { file: file.to_path_buf(), index, case }).collect())
+    Ok(parsed
+        .case
+        .into_iter()
+        .enumerate()
+        .map(|(index, case)| LocatedCase { file: file.to_path_buf(), index, case })
+        .collect())
 }
 
 /// Reads every case file under `dir`, sorted by path.

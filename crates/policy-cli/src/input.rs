@@ -139,11 +139,15 @@ pub fn load_workspace(path: &Path) -> Result<LoadedWorkspace, String> {
     let fatal: Vec<String> = parsed
         .diagnostics
         .iter()
-        .filter(|d| d.severity == policy_engine::Severity::Error && (d.source == main_name || parsed.workspace.is_none()))
+        .filter(|d| {
+            d.severity == policy_engine::Severity::Error && (d.source == main_name || parsed.workspace.is_none())
+        })
         .map(|d| render_diagnostic(d, &refs))
         .collect();
     match parsed.workspace {
-        Some(workspace) if fatal.is_empty() => Ok(LoadedWorkspace { workspace, diagnostics: parsed.diagnostics, sources }),
+        Some(workspace) if fatal.is_empty() => {
+            Ok(LoadedWorkspace { workspace, diagnostics: parsed.diagnostics, sources })
+        }
         _ => Err(fatal.join("\n")),
     }
 }

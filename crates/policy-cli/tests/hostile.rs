@@ -17,7 +17,6 @@ use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_codex-policy");
 
-
 /// A labelled command line with optional stdin.
 type Invocation<'a> = (&'a str, Vec<String>, Option<&'a [u8]>);
 

@@ -32,7 +32,8 @@ struct McpServerToml {
 /// Reads a `config.toml`-shaped table. Errors are serde's text (`unknown variant …`), as Codex
 /// reports a bad config value.
 pub fn user_config_from_table(table: &toml::Table) -> Result<UserConfig, String> {
-    let parsed: ConfigToml = toml::Value::Table(table.clone()).try_into().map_err(|e: toml::de::Error| e.message().to_owned())?;
+    let parsed: ConfigToml =
+        toml::Value::Table(table.clone()).try_into().map_err(|e: toml::de::Error| e.message().to_owned())?;
     let mut mcp_servers = Vec::new();
     for (name, server) in parsed.mcp_servers {
         let transport = match (server.command, server.url) {
@@ -124,7 +125,9 @@ mod tests {
             "approval_policy={ granular = { sandbox_approval = true, rules = false, skill_approval = true, request_permissions = true, mcp_elicitations = true } }",
         )
         .unwrap();
-        assert!(matches!(user_config_from_table(&granular).unwrap().approval_policy, Some(ApprovalPolicy::Granular(g)) if !g.rules));
+        assert!(
+            matches!(user_config_from_table(&granular).unwrap().approval_policy, Some(ApprovalPolicy::Granular(g)) if !g.rules)
+        );
         let mut bad = toml::Table::new();
         apply_override(&mut bad, "approval_policy=sometimes").unwrap();
         assert!(user_config_from_table(&bad).unwrap_err().contains("unknown variant `sometimes`"));

@@ -19,8 +19,8 @@ use crate::paths::PathContext;
 use crate::policy::{MatchOptions, Policy};
 use crate::requirements::json::requirements_json;
 use crate::requirements::layers::{ComposedRequirements, LayerOptions, MergeMode, compose};
-use crate::requirements_rules::validate_and_convert;
 use crate::requirements::settings::{EffectiveSettings, UserConfig, resolve_settings, settings_json};
+use crate::requirements_rules::validate_and_convert;
 use crate::starlark::{RulesFile, load_rules_files};
 use crate::workspace::file::{RulesFileSpec, Workspace};
 use crate::workspace::internet::{InternetDecision, check_internet, internet_json};
@@ -102,8 +102,14 @@ impl Outcome {
     }
 
     /// Every outcome, most permissive first.
-    pub const ALL: [Outcome; 6] =
-        [Outcome::RunUnsandboxed, Outcome::RunSandboxed, Outcome::Ask, Outcome::Reject, Outcome::Denied, Outcome::Error];
+    pub const ALL: [Outcome; 6] = [
+        Outcome::RunUnsandboxed,
+        Outcome::RunSandboxed,
+        Outcome::Ask,
+        Outcome::Reject,
+        Outcome::Denied,
+        Outcome::Error,
+    ];
 }
 
 impl From<approval::Outcome> for Outcome {
@@ -156,7 +162,8 @@ impl FileRules {
                 warning.severity = Severity::Warning;
                 warning.code = "rules/file-rules-dropped";
                 error.codex_warning().clone_into(&mut warning.message);
-                warning.help = Some("Codex ignores every .rules file until this one loads; requirements rules still apply".into());
+                warning.help =
+                    Some("Codex ignores every .rules file until this one loads; requirements rules still apply".into());
                 out.warning = Some(warning);
             }
         }
@@ -322,9 +329,12 @@ impl<'w> Evaluator<'w> {
                 return explanation;
             }
         };
-        explanation.diagnostics.extend(settings.startup_warnings.iter().map(|w| {
-            Diagnostic::warning("settings/startup-warning", w.clone()).in_source("config")
-        }));
+        explanation.diagnostics.extend(
+            settings
+                .startup_warnings
+                .iter()
+                .map(|w| Diagnostic::warning("settings/startup-warning", w.clone()).in_source("config")),
+        );
         let approval_context = ApprovalContext {
             approval_policy: settings.approval_policy.value,
             sandbox_mode: settings.sandbox_mode.value,
@@ -452,8 +462,13 @@ impl Explanation {
     pub fn origin_source<'w>(&self, workspace: &'w Workspace, origin_source: &str) -> Option<SourceRef<'w>> {
         let spec = |s: &'w RulesFileSpec| s.text.as_deref().map(|text| SourceRef { name: &s.name, text });
         let rules = &workspace.rules;
-        if let Some(found) =
-            rules.system.iter().chain(&rules.user).chain(&rules.project).find(|s| s.name == origin_source).and_then(spec)
+        if let Some(found) = rules
+            .system
+            .iter()
+            .chain(&rules.user)
+            .chain(&rules.project)
+            .find(|s| s.name == origin_source)
+            .and_then(spec)
         {
             return Some(found);
         }
@@ -463,9 +478,9 @@ impl Explanation {
         }
         workspace.layers.iter().find_map(|layer| {
             let input = layer.to_input()?;
-            (input.source.label() == origin_source)
-                .then_some(())
-                .and(layer.text.as_deref().map(|text| SourceRef { name: layer.path.as_deref().unwrap_or("layer"), text }))
+            (input.source.label() == origin_source).then_some(()).and(
+                layer.text.as_deref().map(|text| SourceRef { name: layer.path.as_deref().unwrap_or("layer"), text }),
+            )
         })
     }
 }

@@ -21,13 +21,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use policy_engine::PathContext;
 use policy_engine::approval::Escalation;
 use policy_engine::config::{apply_override, user_config_from_table};
 use policy_engine::explain::{Evaluator, ExplainOptions, Scenario, explanation_json, loose_workspace};
 use policy_engine::json::Json;
 use policy_engine::starlark::RulesFile;
 use policy_engine::workspace::parse_workspace;
-use policy_engine::PathContext;
 use serde::Deserialize;
 
 use crate::{Case, InlineFile, expect_eq, fields};
@@ -82,7 +82,8 @@ fn compare(actual: &Json, expect: &BTreeMap<String, String>) -> Result<(), Strin
 pub fn run_engine(case: &Case) -> Result<(), String> {
     let c: ExplainCase = fields(case)?;
     let root = repo_root();
-    let requirements: Vec<RulesFile<'_>> = c.requirements.iter().map(|f| RulesFile { name: &f.name, text: &f.text }).collect();
+    let requirements: Vec<RulesFile<'_>> =
+        c.requirements.iter().map(|f| RulesFile { name: &f.name, text: &f.text }).collect();
     let rules: Vec<RulesFile<'_>> = c.rules.iter().map(|f| RulesFile { name: &f.name, text: &f.text }).collect();
     let mut workspace = match &c.workspace {
         Some(path) => {

@@ -37,7 +37,7 @@ use policy_engine::LineIndex;
 use policy_engine::json::Json;
 use serde::Deserialize;
 
-use crate::input::{read_source, print_stdout};
+use crate::input::{print_stdout, read_source};
 
 /// Flags of `docs-check`.
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use policy_engine::LineIndex;
 use policy_engine::analysis::diff::{NO_GROUP, parse_commands};
 use policy_engine::analysis::grid::{GridRow, grid};
 use policy_engine::approval::Escalation;
@@ -15,7 +16,6 @@ use policy_engine::heuristics::HeuristicsVersion;
 use policy_engine::requirements::MergeMode;
 use policy_engine::starlark::RulesFile;
 use policy_engine::workspace::Workspace;
-use policy_engine::LineIndex;
 
 use crate::input::{SourceFile, load_workspace, path_context, read_source, render_diagnostic};
 
@@ -103,7 +103,8 @@ fn as_files(files: &[SourceFile]) -> Vec<RulesFile<'_>> {
 
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
-    let requirements = args.requirements.iter().map(|p| read_source(p, "requirements")).collect::<Result<Vec<_>, _>>()?;
+    let requirements =
+        args.requirements.iter().map(|p| read_source(p, "requirements")).collect::<Result<Vec<_>, _>>()?;
     let rules = args.rules.iter().map(|p| read_source(p, "policy")).collect::<Result<Vec<_>, _>>()?;
     let (mut workspace, mut sources, mut notes) = match &args.workspace {
         Some(path) => {
@@ -230,7 +231,12 @@ pub fn render_text(e: &Explanation, workspace: &Workspace, scenario: &Scenario, 
                     let (name, text) = e
                         .origin_source(workspace, &o.source)
                         .map(|s| (s.name.to_owned(), Some(s.text)))
-                        .or_else(|| sources.iter().find(|f| f.name == *o.source).map(|f| (f.name.clone(), Some(f.text.as_str()))))
+                        .or_else(|| {
+                            sources
+                                .iter()
+                                .find(|f| f.name == *o.source)
+                                .map(|f| (f.name.clone(), Some(f.text.as_str())))
+                        })
                         .unwrap_or(fallback);
                     match text {
                         Some(text) => format!("{name}:{}", LineIndex::new(text).line_col(o.span.start).0),
@@ -250,11 +256,19 @@ pub fn render_text(e: &Explanation, workspace: &Workspace, scenario: &Scenario, 
         }
         line(&mut out, "decision", assessment.decision.as_str());
         if let Some(amendment) = assessment.amendment() {
-            line(&mut out, "amendment", &format!("don't ask again for commands starting with `{}`", amendment.join(" ")));
+            line(
+                &mut out,
+                "amendment",
+                &format!("don't ask again for commands starting with `{}`", amendment.join(" ")),
+            );
         }
     }
     if let Some(internet) = &e.internet {
-        line(&mut out, "internet", &format!("{} — {}", if internet.allowed { "allowed" } else { "blocked" }, internet.reason));
+        line(
+            &mut out,
+            "internet",
+            &format!("{} — {}", if internet.allowed { "allowed" } else { "blocked" }, internet.reason),
+        );
     }
     for d in &e.diagnostics {
         line(&mut out, d.severity.as_str(), &d.message);

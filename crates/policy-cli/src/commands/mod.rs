@@ -3,9 +3,9 @@
 pub mod check;
 pub mod diff;
 pub mod docs_check;
+pub mod explain;
 pub mod lint;
 pub mod replay;
-pub mod explain;
 pub mod serve;
 pub mod share;
 pub mod test;

@@ -60,7 +60,10 @@ pub fn run(args: &ShareArgs) -> Result<ExitCode, String> {
     let link = format!("{}#v1.{}", args.base, encode(&project));
     print_stdout(&format!("{link}\n"));
     if link.len() > LONG_LINK {
-        eprintln!("warning: the link is {} characters long; chat tools may cut links longer than {LONG_LINK}", link.len());
+        eprintln!(
+            "warning: the link is {} characters long; chat tools may cut links longer than {LONG_LINK}",
+            link.len()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -74,7 +77,11 @@ fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk.first().copied().unwrap_or(0), chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..=chunk.len() {
             let index = (n >> (18 - 6 * i)) & 63;

@@ -90,10 +90,7 @@ mod codes {
 /// replace earlier ones, and each file's `match`/`not_match` examples are checked after that file
 /// is evaluated. `paths` expands `~/` in `host_executable` paths and resolves example programs.
 // `allow`, not `expect`: the error is only "large" on 64-bit targets, not on wasm32.
-#[allow(
-    clippy::result_large_err,
-    reason = "the loader contract returns the whole error; it is produced once per load"
-)]
+#[allow(clippy::result_large_err, reason = "the loader contract returns the whole error; it is produced once per load")]
 pub fn load_rules_files(files: &[RulesFile<'_>], paths: &PathContext) -> Result<Policy, RulesLoadError> {
     let mut builder =
         RulesBuilder { policy: Policy::new(), pending: Vec::new(), source: Arc::from(""), paths: paths.clone() };

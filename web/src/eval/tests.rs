@@ -1,0 +1,234 @@
+use super::*;
+use crate::examples::{self, EXAMPLES};
+
+fn example(id: &str) -> Project {
+    examples::find(id).expect("example").project()
+}
+
+fn evaluate(project: &Project, view: View) -> Report {
+    Session::default().evaluate(project, view)
+}
+
+fn trace(report: &Report) -> &Trace {
+    report.trace.as_ref().expect("trace")
+}
+
+#[test]
+fn acme_opens_with_kim_rejected_by_the_first_matching_rule() {
+    let report = evaluate(&example("acme"), View::Trace);
+    let t = trace(&report);
+    assert_eq!(t.outcome, Outcome::Reject);
+    assert_eq!(t.decision, Some(Decision::Forbidden));
+    assert_eq!(t.policy.name.as_deref(), Some("contractors"));
+    let rule = t.policy.rule.as_ref().expect("rule");
+    assert_eq!((rule.number, rule.group.as_str()), (1, "Contractors"));
+    assert_eq!(rule.at.as_ref().map(|l| (l.doc.as_str(), l.line)), Some(("workspace.toml", 58)));
+    assert_eq!(t.policy.also.iter().map(|r| r.number).collect::<Vec<_>>(), [3]);
+    assert_eq!(
+        t.reason.as_deref(),
+        Some("`git push origin main` rejected: Contractors open changes through the vendor portal.")
+    );
+    let a = t.assessment.as_ref().expect("assessment");
+    let m = &a.commands[0].matches[0];
+    assert!(m.deciding && m.admin);
+    assert_eq!(m.covered, 2);
+    let at = m.at.as_ref().expect("origin");
+    assert_eq!((at.doc.as_str(), at.line, at.column), ("contractors.requirements.toml", 9, 3));
+    assert_eq!(t.decided_at.as_ref(), Some(at));
+    let sandbox = t.requirements.iter().find(|f| f.name == "allowed_sandbox_modes").expect("field");
+    assert_eq!((sandbox.value.as_str(), sandbox.source.as_str()), ("[read-only]", "cloud requirements"));
+    assert_eq!(sandbox.at.as_ref().map(|l| (l.doc.as_str(), l.line)), Some(("contractors.requirements.toml", 3)));
+    assert_eq!(t.rules_files.0, ["team.rules"]);
+    assert!(report.problems.iter().all(|p| p.severity != Severity::Error), "{:#?}", report.problems);
+    assert!(report.problems.iter().any(|p| p.lint && p.code == "rules/allow-justification"));
+}
+
+#[test]
+fn a_bash_script_is_split_and_each_command_judged() {
+    let mut p = example("acme");
+    p.scenario.user = "raj@acme.example".into();
+    p.scenario.command = "bash -lc 'git status && terraform apply'".into();
+    let report = evaluate(&p, View::Trace);
+    let t = trace(&report);
+    assert_eq!(t.outcome, Outcome::Ask);
+    let a = t.assessment.as_ref().expect("assessment");
+    assert_eq!(a.split_kind, "plain");
+    assert_eq!(a.commands.len(), 2);
+    assert_eq!(a.commands[0].matches[0].at.as_ref().map(|l| (l.doc.as_str(), l.line)), Some(("team.rules", 10)));
+    assert_eq!(t.policy.name.as_deref(), Some("platform"));
+}
+
+#[test]
+fn denied_users_and_heuristics() {
+    let mut p = example("acme");
+    p.scenario.user = "tia@acme.example".into();
+    let t = evaluate(&p, View::Trace).trace.expect("trace");
+    assert_eq!(t.outcome, Outcome::Denied);
+    assert_eq!(t.who.surfaces, [false; 4]);
+    p.scenario.user = "lee@acme.example".into();
+    p.scenario.command = "ls -la".into();
+    let t = evaluate(&p, View::Trace).trace.expect("trace");
+    let h = t.assessment.as_ref().and_then(|a| a.commands[0].heuristic.clone()).expect("heuristic");
+    assert_eq!(h.decision, Decision::Allow);
+    assert_eq!(t.outcome, Outcome::RunSandboxed);
+}
+
+#[test]
+fn the_standard_rollout_seed_is_refused_with_codexs_message_and_a_fix() {
+    let report = evaluate(&example("seed-standard-rollout"), View::Trace);
+    assert_eq!(trace(&report).outcome, Outcome::Error);
+    let problem =
+        report.problems.iter().find(|p| p.message.contains("must include 'read-only'")).expect("the read-only problem");
+    let at = problem.location.as_ref().expect("located");
+    assert_eq!(at.doc, "seed-standard-rollout.requirements.toml");
+    let Some(Fix::Insert { doc, at, text, .. }) = &problem.fix else { panic!("no fix: {problem:?}") };
+    let mut p = example("seed-standard-rollout");
+    let original = p.text_of(doc).expect("doc").to_string();
+    let fixed = [&original[..*at], text, &original[*at..]].concat();
+    assert!(fixed.contains("allowed_sandbox_modes = [\"read-only\", \"workspace-write\"]"), "{fixed}");
+    p.set_text(doc, fixed.into());
+    let report = evaluate(&p, View::Trace);
+    assert_eq!(trace(&report).outcome, Outcome::RunSandboxed);
+}
+
+#[test]
+fn a_missing_file_is_located_at_its_reference_with_a_create_fix() {
+    let mut p = example("acme");
+    p.remove_doc("team.rules");
+    let report = evaluate(&p, View::Trace);
+    let problem = report.problems.iter().find(|p| p.code == "workspace/unreadable-file").expect("problem");
+    assert_eq!(problem.location.as_ref().map(|l| (l.doc.as_str(), l.line)), Some(("workspace.toml", 74)));
+    assert_eq!(problem.fix, Some(Fix::CreateDoc { name: "team.rules".into() }));
+}
+
+#[test]
+fn inline_policies_are_located_inside_the_workspace_file() {
+    let report = evaluate(&example("first-match"), View::Trace);
+    let t = trace(&report);
+    assert_eq!(t.outcome, Outcome::Reject);
+    let at = t.decided_at.as_ref().expect("origin");
+    assert_eq!(at.doc, "workspace.toml");
+    let p = example("first-match");
+    assert!(
+        p.workspace[at.start..]
+            .starts_with("{ pattern = [{ token = \"git\" }, { token = \"push\" }], decision = \"forbidden\"")
+    );
+    assert_eq!(t.policy.at.as_ref().map(|l| l.line), Some(24));
+}
+
+#[test]
+fn a_broken_workspace_file_has_no_trace_but_a_located_error() {
+    let mut p = example("acme");
+    p.workspace = "[workspace\nname = 1".into();
+    let report = evaluate(&p, View::Grid);
+    assert!(report.trace.is_none() && report.model.is_none() && report.grid.is_none());
+    let e = report.problems.first().expect("problem");
+    assert_eq!((e.severity, e.location.as_ref().map(|l| l.line)), (Severity::Error, Some(1)));
+}
+
+#[test]
+fn the_grid_covers_every_user_and_command() {
+    let report = evaluate(&example("acme"), View::Grid);
+    let g = report.grid.expect("grid");
+    assert_eq!(g.grid.rows.len(), 7, "six users and (no group)");
+    assert_eq!(g.grid.commands.len(), 9);
+    assert_eq!(g.grid.cells[4][1].outcome, Outcome::Reject, "kim, git push");
+    let mut p = example("acme");
+    p.grid.rows = GridRows::Groups;
+    p.grid.commands = "ls\n'unbalanced\n".into();
+    let g = evaluate(&p, View::Grid).grid.expect("grid");
+    assert_eq!((g.grid.rows.len(), g.grid.commands.len()), (6, 1));
+    assert_eq!(g.bad_lines, [(2, "'unbalanced".to_owned())]);
+}
+
+#[test]
+fn the_proposed_acme_change_is_stricter_for_curl_and_moves_kim() {
+    let report = evaluate(&example("acme-change"), View::Diff);
+    let Some(DiffView::Ready { verdict, users, outcomes, pairs, .. }) = report.diff.as_deref().cloned() else {
+        panic!("no diff")
+    };
+    assert!(
+        users.iter().any(|(u, old, new)| u == "kim@acme.example"
+            && old.starts_with("contractors")
+            && new.starts_with("baseline"))
+    );
+    assert!(
+        outcomes.iter().any(|o| o.user == "lee@acme.example"
+            && o.command == "curl https://example.com"
+            && o.verdict == "stricter")
+    );
+    assert!(
+        pairs.iter().any(|p| p.old == "baseline" && p.rules.iter().any(|r| r.old == "prompt" && r.new == "forbidden"))
+    );
+    assert_eq!(verdict, Some("mixed"));
+    let none = evaluate(&example("acme"), View::Diff).diff;
+    assert_eq!(none.as_deref(), Some(&DiffView::NoBaseline));
+}
+
+#[test]
+fn config_values_fall_back_with_codexs_warning() {
+    let report = evaluate(&example("fallback-warnings"), View::Trace);
+    let t = trace(&report);
+    let sandbox = t.settings.iter().find(|s| s.name == "sandbox_mode").expect("setting");
+    assert_eq!(sandbox.value, "read-only");
+    assert!(
+        sandbox
+            .warning
+            .as_deref()
+            .is_some_and(|w| w.starts_with("Configured value for `permission_profile` is disallowed by requirements")),
+        "{:#?}",
+        t.settings
+    );
+    assert_eq!(sandbox.at.as_ref().map(|l| l.line), Some(2));
+    let mut p = example("fallback-warnings");
+    p.scenario.config.overrides = "=x".into();
+    assert!(evaluate(&p, View::Trace).problems_of(Field::Config).next().is_some());
+}
+
+#[test]
+fn commands_split_like_a_shell_or_as_argv_lines() {
+    let mut p = example("acme");
+    p.scenario.command = "git commit -m \"wip".into();
+    let report = evaluate(&p, View::Trace);
+    let problem = report.problems_of(Field::Command).next().expect("problem");
+    assert_eq!(problem.location.as_ref().map(|l| l.column), Some(15));
+    p.scenario.command = "git\npush\n\n".into();
+    p.scenario.argv_mode = true;
+    assert_eq!(evaluate(&p, View::Trace).argv, ["git", "push"]);
+}
+
+#[test]
+fn every_example_evaluates_and_a_reused_session_answers_like_a_fresh_one() {
+    let mut session = Session::default();
+    for e in EXAMPLES {
+        let mut p = e.project();
+        for view in [View::Trace, View::Grid, View::Diff, View::Lint] {
+            assert_eq!(session.evaluate(&p, view), evaluate(&p, view), "{} {view:?}", e.id);
+        }
+        p.scenario.command = "git push --force".into();
+        assert_eq!(session.evaluate(&p, View::Trace), evaluate(&p, View::Trace), "{}", e.id);
+        assert!(evaluate(&p, View::Trace).trace.is_some(), "{} parses", e.id);
+    }
+}
+
+#[test]
+fn lint_can_be_deferred_and_joins_later() {
+    let p = example("acme");
+    let mut session = Session::default();
+    let quick = session.evaluate_with(&p, View::Trace, false);
+    assert!(quick.lint_pending);
+    assert!(quick.problems.iter().all(|p| !p.lint));
+    let full = session.evaluate_with(&p, View::Trace, false);
+    assert!(full.lint_pending, "nothing linted yet");
+    let full = session.evaluate_with(&p, View::Trace, true);
+    assert!(!full.lint_pending && full.problems.iter().any(|p| p.lint));
+    assert_eq!(session.evaluate_with(&p, View::Trace, false), full, "a fresh lint is reused");
+}
+
+#[test]
+fn caret_offsets_count_utf16_units() {
+    assert_eq!(utf16_offset("é😀x", 6), 3);
+    assert_eq!(utf16_offset("é😀x", 3), 1);
+    assert_eq!(find_unique("abcabc", "abc"), None);
+    assert_eq!(find_unique("abcab", "ca"), Some(2));
+}
