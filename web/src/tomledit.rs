@@ -8,26 +8,9 @@ use std::ops::Range;
 
 use crate::highlight::{Header, toml_headers};
 
-/// A TOML basic string.
+/// A TOML basic string (the engine's quoting, so the app writes what the engine reads back).
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                use std::fmt::Write as _;
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    policy_engine::requirements::toml_text::quote_basic_string(s)
 }
 
 /// A key: bare when it can be, quoted otherwise.

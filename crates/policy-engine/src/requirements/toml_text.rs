@@ -19,6 +19,13 @@ fn push_key(out: &mut String, key: &str) {
     push_string(out, key);
 }
 
+/// `s` as a TOML basic string (`"…"` with the escapes TOML requires).
+pub fn quote_basic_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_string(&mut out, s);
+    out
+}
+
 fn push_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
