@@ -7,6 +7,7 @@
 //! arbitrary strings. `ROBUSTNESS_CASES=100000 cargo test -p policy-tests --test robustness` runs
 //! longer; the default keeps the whole file around a minute in a debug build.
 //! Every input that ever failed is kept as a corpus case under `tests/cases/robustness/`.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(
     clippy::case_sensitive_file_extension_comparisons,
     clippy::format_push_string,

@@ -96,6 +96,24 @@ pub fn render_diagnostic(diagnostic: &Diagnostic, files: &[&SourceFile]) -> Stri
     line.replace('\n', " ")
 }
 
+/// `--cwd` and `--home`, shared by every subcommand that evaluates commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PathArgs {
+    /// Working directory that relative program paths resolve against (default: the process's).
+    #[arg(long, value_name = "DIR")]
+    cwd: Option<PathBuf>,
+    /// Home directory that `~/` expands to (default: `$HOME`).
+    #[arg(long, value_name = "DIR")]
+    home: Option<PathBuf>,
+}
+
+impl PathArgs {
+    /// The directories an evaluation resolves against.
+    pub fn context(&self) -> PathContext {
+        path_context(self.cwd.as_ref(), self.home.as_ref())
+    }
+}
+
 /// The process's working and home directories, overridable for simulation.
 pub fn path_context(cwd: Option<&PathBuf>, home: Option<&PathBuf>) -> PathContext {
     let default = PathContext::default();

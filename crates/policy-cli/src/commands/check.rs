@@ -10,7 +10,7 @@ use policy_engine::json::push_string;
 use policy_engine::starlark::RulesFile;
 use policy_engine::{Evaluation, MatchOptions, Policy, RuleMatch};
 
-use crate::input::{SourceFile, path_context, read_source, render_diagnostic};
+use crate::input::{PathArgs, SourceFile, read_source, render_diagnostic};
 
 /// Flags of `check`; the first four are Codex's own.
 #[derive(Debug, Args)]
@@ -30,12 +30,9 @@ pub struct CheckArgs {
     /// Read JSON lines `{"argv":[...]}` from stdin and print one result line per input.
     #[arg(long, conflicts_with = "command")]
     batch: bool,
-    /// Working directory that relative program paths resolve against (default: the process's).
-    #[arg(long, value_name = "DIR")]
-    cwd: Option<PathBuf>,
-    /// Home directory that `~/` expands to (default: `$HOME`).
-    #[arg(long, value_name = "DIR")]
-    home: Option<PathBuf>,
+    /// Working and home directory.
+    #[command(flatten)]
+    paths: PathArgs,
     /// The command to evaluate.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
     command: Vec<String>,
@@ -49,10 +46,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, String> {
     let rules = args.rules.iter().map(|p| read_source(p, "policy")).collect::<Result<Vec<_>, _>>()?;
     let requirements =
         args.requirements.iter().map(|p| read_source(p, "requirements")).collect::<Result<Vec<_>, _>>()?;
-    let options = MatchOptions {
-        resolve_host_executables: args.resolve_host_executables,
-        paths: path_context(args.cwd.as_ref(), args.home.as_ref()),
-    };
+    let options = MatchOptions { resolve_host_executables: args.resolve_host_executables, paths: args.paths.context() };
     let rules_files: Vec<RulesFile<'_>> = rules.iter().map(as_rules_file).collect();
     let requirement_files: Vec<RulesFile<'_>> = requirements.iter().map(as_rules_file).collect();
     let request = CheckRequest { rules: &rules_files, requirements: &requirement_files, argv: &args.command, options };

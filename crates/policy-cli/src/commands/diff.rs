@@ -26,8 +26,8 @@ use policy_engine::starlark::{RulesFile, load_rules_files};
 use policy_engine::workspace::Workspace;
 use policy_engine::{MatchOptions, RuleOrigin};
 
-use crate::commands::lint::{display_site, paths, workspace_dir};
-use crate::input::{SourceFile, load_workspace, read_source, render_diagnostic};
+use crate::commands::lint::{display_site, workspace_dir};
+use crate::input::{PathArgs, SourceFile, load_workspace, read_source, render_diagnostic};
 
 /// Flags of `diff`.
 #[derive(Debug, Args)]
@@ -47,12 +47,9 @@ pub struct DiffArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
-    /// Working directory that relative program paths resolve against (default: the process's).
-    #[arg(long, value_name = "DIR")]
-    cwd: Option<PathBuf>,
-    /// Home directory that `~/` expands to (default: `$HOME`).
-    #[arg(long, value_name = "DIR")]
-    home: Option<PathBuf>,
+    /// Working and home directory.
+    #[command(flatten)]
+    paths: PathArgs,
 }
 
 /// Reads a commands file (see [`parse_commands`]); `Err` is the exit-2 line.
@@ -79,7 +76,7 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode, String> {
         Some(path) => read_commands(path)?,
         None => Vec::new(),
     };
-    let paths = paths(args.cwd.as_ref(), args.home.as_ref());
+    let paths = args.paths.context();
     let options = WorkspaceDiffOptions { commands, host: args.host.clone(), paths: paths.clone() };
     match old_kind {
         FileKind::Rules => {

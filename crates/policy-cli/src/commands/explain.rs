@@ -17,7 +17,7 @@ use policy_engine::requirements::MergeMode;
 use policy_engine::starlark::RulesFile;
 use policy_engine::workspace::Workspace;
 
-use crate::input::{SourceFile, load_workspace, path_context, read_source, render_diagnostic};
+use crate::input::{PathArgs, SourceFile, load_workspace, read_source, render_diagnostic};
 
 /// Flags of `explain`.
 #[derive(Debug, Args)]
@@ -58,12 +58,9 @@ pub struct ExplainArgs {
     /// Dangerous-command list: `released` or `newest`.
     #[arg(long, default_value = "released", value_parser = ["released", "newest"])]
     heuristics: String,
-    /// Working directory for relative program paths (default: the process's).
-    #[arg(long, value_name = "DIR")]
-    cwd: Option<PathBuf>,
-    /// Home directory for `~/` (default: `$HOME`).
-    #[arg(long, value_name = "DIR")]
-    home: Option<PathBuf>,
+    /// Working and home directory.
+    #[command(flatten)]
+    paths: PathArgs,
     /// Print JSON instead of the readable trace.
     #[arg(long)]
     json: bool,
@@ -145,7 +142,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
         }
         None => None,
     };
-    let paths = path_context(args.cwd.as_ref(), args.home.as_ref());
+    let paths = args.paths.context();
     let options = ExplainOptions {
         merge_mode: if args.merge == "v2" { MergeMode::DeepMerge } else { MergeMode::PerField },
         heuristics: if args.heuristics == "newest" { HeuristicsVersion::Newest } else { HeuristicsVersion::Released },

@@ -16,7 +16,7 @@ use policy_engine::starlark::RulesFile;
 use policy_engine::workspace::file::TextOrigin;
 use policy_engine::workspace::{Workspace, WorkspaceParse, parse_workspace};
 
-use crate::input::{SourceFile, path_context, read_source};
+use crate::input::{PathArgs, SourceFile, path_context, read_source};
 
 /// Flags of `lint`.
 #[derive(Debug, Args)]
@@ -33,12 +33,9 @@ pub struct LintArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
-    /// Working directory that relative program paths resolve against (default: the process's).
-    #[arg(long, value_name = "DIR")]
-    cwd: Option<PathBuf>,
-    /// Home directory that `~/` expands to (default: `$HOME`).
-    #[arg(long, value_name = "DIR")]
-    home: Option<PathBuf>,
+    /// Working and home directory.
+    #[command(flatten)]
+    paths: PathArgs,
 }
 
 /// A workspace file read from disk and parsed, errors and all.
@@ -117,7 +114,7 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, String> {
     if args.workspace.is_none() && args.requirements.is_empty() && args.rules.is_empty() {
         return Err("nothing to lint: pass --workspace, --requirements or --rules".into());
     }
-    let paths = paths(args.cwd.as_ref(), args.home.as_ref());
+    let paths = args.paths.context();
     let mut report = LintReport::default();
     if let Some(path) = &args.workspace {
         let loaded = parse_workspace_file(path)?;

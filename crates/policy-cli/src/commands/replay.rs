@@ -12,8 +12,8 @@ use policy_engine::analysis::replay::Replay;
 use policy_engine::config::{apply_override, user_config_from_table};
 use policy_engine::explain::{Evaluator, ExplainOptions};
 
-use crate::commands::lint::{display_site, paths, workspace_dir};
-use crate::input::load_workspace;
+use crate::commands::lint::{display_site, workspace_dir};
+use crate::input::{PathArgs, load_workspace};
 
 /// Flags of `replay`.
 #[derive(Debug, Args)]
@@ -36,12 +36,9 @@ pub struct ReplayArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
-    /// Working directory that relative program paths resolve against (default: the process's).
-    #[arg(long, value_name = "DIR")]
-    cwd: Option<PathBuf>,
-    /// Home directory that `~/` expands to (default: `$HOME`).
-    #[arg(long, value_name = "DIR")]
-    home: Option<PathBuf>,
+    /// Working and home directory.
+    #[command(flatten)]
+    paths: PathArgs,
 }
 
 /// Runs `replay`.
@@ -53,7 +50,7 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, String> {
         apply_override(&mut table, assignment).map_err(|e| format!("--config: {e}"))?;
     }
     let config = user_config_from_table(&table).map_err(|e| format!("--config: {e}"))?;
-    let paths = paths(args.cwd.as_ref(), args.home.as_ref());
+    let paths = args.paths.context();
     let draft = Evaluator::new(&draft_loaded.workspace, ExplainOptions::default(), paths.clone());
     let baseline =
         baseline_loaded.as_ref().map(|l| Evaluator::new(&l.workspace, ExplainOptions::default(), paths.clone()));
