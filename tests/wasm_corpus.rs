@@ -10,11 +10,11 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Whether a case names a repository file (`examples/…`) that the browser cannot read.
+/// Whether a case names a repository file (`examples/…`, `tests/fixtures/…`) that the browser cannot read.
 fn reads_repository_files(fields: &toml::Table) -> bool {
     fields.iter().any(|(key, value)| {
         (key == "workspace" || key.ends_with("_workspace") || key == "baseline")
-            && value.as_str().is_some_and(|path| path.starts_with("examples/"))
+            && value.as_str().is_some_and(|path| path.starts_with("examples/") || path.starts_with("tests/"))
     })
 }
 
