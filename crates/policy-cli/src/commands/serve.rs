@@ -8,10 +8,12 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-/// The policy sent with every response: same-origin only, wasm compilation allowed, no inline script.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-form-action 'none'; frame-ancestors 'self'";
+/// The policy `index.html` and `docs/index.html` declare (same-origin only, wasm compilation
+/// allowed, no inline script, Trusted Types), sent as a header too; `frame-ancestors` only works
+/// as a header, so it is added here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; \
+form-action 'none'; require-trusted-types-for 'script'; trusted-types 'none'; frame-ancestors 'self'";
 
 /// Flags of `serve`.
 #[derive(Debug, Args)]
@@ -147,6 +149,20 @@ fn respond(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_policy_is_the_pages_policy_plus_frame_ancestors() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        for page in ["index.html", "docs/index.html"] {
+            let html = std::fs::read_to_string(root.join(page)).unwrap();
+            let meta = html.split("content=\"default-src").nth(1).and_then(|rest| rest.split('"').next()).unwrap();
+            assert_eq!(
+                CONTENT_SECURITY_POLICY,
+                format!("default-src{meta}; frame-ancestors 'self'"),
+                "{page} and the served header disagree"
+            );
+        }
+    }
 
     #[test]
     fn resolve_refuses_to_leave_the_root() {
