@@ -62,7 +62,16 @@ export async function startHarness() {
  * warning, uncaught error and CSP violation.
  */
 export async function newPage(harness, { viewport = { width: 1280, height: 900 }, colorScheme = 'light', ...rest } = {}) {
-  const context = await harness.browser.newContext({ viewport, colorScheme, serviceWorkers: 'block', ...rest });
+  return loggedPage(harness.browser, { viewport, colorScheme, ...rest }, { warnings: true });
+}
+
+/**
+ * A page in a fresh context (service workers blocked) whose `log` collects every request, console
+ * error (and warning, when `warnings`), uncaught error and CSP violation. Shared with the package
+ * and docs-element browser tests (crates/policy-wasm/tests/browser/harness.mjs).
+ */
+export async function loggedPage(browser, contextOptions = {}, { warnings = false } = {}) {
+  const context = await browser.newContext({ serviceWorkers: 'block', ...contextOptions });
   const log = { requests: [], console: [], errors: [], violations: [] };
   await context.exposeFunction('__reportViolation', (v) => log.violations.push(v));
   await context.addInitScript(() => {
@@ -73,7 +82,7 @@ export async function newPage(harness, { viewport = { width: 1280, height: 900 }
   const page = await context.newPage();
   page.on('request', (request) => log.requests.push(request.url()));
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') log.console.push(message.text());
+    if (message.type() === 'error' || (warnings && message.type() === 'warning')) log.console.push(message.text());
   });
   page.on('pageerror', (error) => log.errors.push(String(error)));
   return { context, page, log };

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loggedPage } from '../../../../tests/e2e/harness.mjs';
 
 const require = createRequire(new URL('../../../../tools/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -81,19 +82,5 @@ export async function launch() {
 
 /** A fresh page whose `log` collects requests, CSP violations, console errors and uncaught errors. */
 export async function newPage(browser, options = {}) {
-  const context = await browser.newContext({ serviceWorkers: 'block', ...options });
-  const log = { requests: [], console: [], errors: [], violations: [] };
-  await context.exposeFunction('__reportViolation', (v) => log.violations.push(v));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.__reportViolation(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`),
-    );
-  });
-  const page = await context.newPage();
-  page.on('request', (request) => log.requests.push(request.url()));
-  page.on('console', (message) => {
-    if (message.type() === 'error') log.console.push(message.text());
-  });
-  page.on('pageerror', (error) => log.errors.push(String(error)));
-  return { context, page, log };
+  return loggedPage(browser, options);
 }
