@@ -1,8 +1,12 @@
-//! The engine's JSON API exported from the app's own wasm, so the docs page's
-//! `<codex-policy-example>` elements evaluate with the wasm `dist/` already ships instead of a
-//! second copy of the engine (design budget: one wasm in `dist/`). Exactly the functions of
-//! `crates/policy-wasm/src/lib.rs`, strings in and strings out; the element parses the JSON.
+//! The one engine entry point the docs page's `<codex-policy-example>` elements call on the app's
+//! own wasm (`dist/` ships one wasm, shared by the app and every element on a page). The npm
+//! package (`crates/policy-wasm`) exports the whole JSON API; the app exports only `explain`,
+//! what the element uses, so the other five and their parsers stay out of the app's bundle.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-include!("../../crates/policy-wasm/src/exports.rs");
+/// The whole pipeline for one person and one command: see `policy_engine::api::explain`.
+#[wasm_bindgen]
+pub fn explain(request: &str) -> String {
+    policy_engine::api::explain(request)
+}

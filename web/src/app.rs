@@ -175,6 +175,8 @@ struct Scheduler {
 /// waits until typing pauses for `LINT_DELAY_MS`.
 const LINT_INLINE_MS: f64 = 12.0;
 const LINT_DELAY_MS: f64 = 400.0;
+/// The first evaluation leaves lint out; it runs this long after the page has started.
+const LINT_AFTER_LOAD_MS: f64 = 30.0;
 
 type SharedScheduler = Rc<RefCell<Scheduler>>;
 
@@ -224,18 +226,24 @@ fn evaluate_now(scheduler: &SharedScheduler, shown: &UseStateSetter<Shown>, forc
     };
     shown.set(next);
     if let Some(generation) = generation {
-        let (scheduler, shown) = (Rc::clone(scheduler), shown.clone());
-        yew::platform::spawn_local(async move {
-            yew::platform::time::sleep(Duration::from_secs_f64(LINT_DELAY_MS / 1000.0)).await;
-            let idle = {
-                let s = scheduler.borrow();
-                s.generation == generation && !s.scheduled
-            };
-            if idle {
-                evaluate_now(&scheduler, &shown, true);
-            }
-        });
+        lint_when_idle(scheduler, shown, generation, LINT_DELAY_MS);
     }
+}
+
+/// Runs the lint left out of evaluation `generation` after `delay_ms`, unless something was
+/// evaluated or scheduled since (that evaluation then decides about lint).
+fn lint_when_idle(scheduler: &SharedScheduler, shown: &UseStateSetter<Shown>, generation: u64, delay_ms: f64) {
+    let (scheduler, shown) = (Rc::clone(scheduler), shown.clone());
+    yew::platform::spawn_local(async move {
+        yew::platform::time::sleep(Duration::from_secs_f64(delay_ms / 1000.0)).await;
+        let idle = {
+            let s = scheduler.borrow();
+            s.generation == generation && !s.scheduled
+        };
+        if idle {
+            evaluate_now(&scheduler, &shown, true);
+        }
+    });
 }
 
 /// A pending "go to": document, UTF-16 range, sequence number.
@@ -339,13 +347,23 @@ pub fn App(props: &AppProps) -> Html {
         generation: 0,
     });
     // The first result is computed while rendering, so the page never shows an empty result.
+    // Lint waits until the page is up (unless the lint view is open): it is not needed to show
+    // the outcome, and leaving it out keeps its code off the startup path.
     let shown = use_state(|| {
         let mut s = scheduler.borrow_mut();
         let (project, view) = s.latest.clone();
-        let report = s.session.evaluate(&project, view);
+        let report = s.session.evaluate_with(&project, view, view == View::Lint);
         s.evaluated = Some((project, view));
         Shown { report: Shared(Rc::new(report)), elapsed_ms: None }
     });
+    {
+        let (scheduler, setter, pending) = (scheduler.clone(), shown.setter(), shown.report.0.lint_pending);
+        use_effect_with((), move |()| {
+            if pending {
+                lint_when_idle(&scheduler, &setter, 0, LINT_AFTER_LOAD_MS);
+            }
+        });
+    }
 
     {
         let (scheduler, setter) = (scheduler.clone(), shown.setter());

@@ -283,14 +283,27 @@ impl<'w> Evaluator<'w> {
         context
     }
 
-    /// Runs the pipeline for one scenario.
-    pub fn explain(&self, scenario: &Scenario) -> Explanation {
+    /// Who the scenario's person is and which cloud policy they get: the only part of
+    /// [`Evaluator::explain`] that depends on the person. Two people with the same selected policy
+    /// and the same `denied()` get the same command outcomes (the grid relies on this).
+    pub fn identify(&self, scenario: &Scenario) -> (Identity, PolicySelection) {
         let identity = match (&scenario.user, &scenario.groups) {
             (_, Some(groups)) => self.workspace.identify_groups(groups),
             (Some(email), None) => self.workspace.identify_user(email),
             (None, None) => self.workspace.identify_groups(&[]),
         };
         let policy = self.workspace.select_policy(&identity.groups);
+        (identity, policy)
+    }
+
+    /// Runs the pipeline for one scenario.
+    pub fn explain(&self, scenario: &Scenario) -> Explanation {
+        let (identity, policy) = self.identify(scenario);
+        self.explain_identified(identity, policy, scenario)
+    }
+
+    /// Runs the pipeline for one scenario whose person [`Evaluator::identify`] already resolved.
+    pub fn explain_identified(&self, identity: Identity, policy: PolicySelection, scenario: &Scenario) -> Explanation {
         let internet = scenario
             .internet
             .as_ref()

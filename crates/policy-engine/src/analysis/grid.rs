@@ -2,7 +2,9 @@
 //! rendered as JSON, CSV (RFC 4180 quoting) or a Markdown table (`|` escaped, newlines as
 //! `<br>`). Used by the app's grid panel and `codex-policy explain --grid`.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use crate::analysis::diff::NO_GROUP;
 use crate::analysis::shell_words;
@@ -60,7 +62,8 @@ pub struct GridCell {
     pub reason: Option<String>,
 }
 
-/// The outcome matrix: `cells[row][command]`.
+/// The outcome matrix: `cells[row][command]`. Rows whose people get the same policy (and the
+/// same access) share one evaluated row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grid {
     /// Rows, in the order given.
@@ -68,22 +71,32 @@ pub struct Grid {
     /// Columns, in the order given.
     pub commands: Vec<Vec<String>>,
     /// One row of cells per row.
-    pub cells: Vec<Vec<GridCell>>,
+    pub cells: Vec<Rc<[GridCell]>>,
 }
 
 /// Evaluates every row × command. `base` supplies everything but the person and the command
 /// (config, host, escalation, paths).
+///
+/// Only a row's selected policy and whether the person is denied can change a command's outcome
+/// ([`Evaluator::identify`]), so each distinct pair is evaluated once: 200 users under 3
+/// policies cost 3 rows of evaluations, not 200.
 pub fn grid(evaluator: &Evaluator<'_>, rows: &[GridRow], commands: &[Vec<String>], base: &Scenario) -> Grid {
     let mut scenario = base.clone();
+    let mut evaluated: HashMap<(bool, Option<String>), Rc<[GridCell]>> = HashMap::new();
     let cells = rows
         .iter()
         .map(|row| {
             row.apply(&mut scenario);
-            commands
+            let (identity, policy) = evaluator.identify(&scenario);
+            let key = (identity.denied().is_some(), policy.name.clone());
+            if let Some(cells) = evaluated.get(&key) {
+                return Rc::clone(cells);
+            }
+            let cells: Rc<[GridCell]> = commands
                 .iter()
                 .map(|argv| {
                     argv.clone_into(&mut scenario.argv);
-                    let e = evaluator.explain(&scenario);
+                    let e = evaluator.explain_identified(identity.clone(), policy.clone(), &scenario);
                     GridCell {
                         outcome: e.outcome,
                         decision: e.decision,
@@ -91,7 +104,9 @@ pub fn grid(evaluator: &Evaluator<'_>, rows: &[GridRow], commands: &[Vec<String>
                         reason: e.reason,
                     }
                 })
-                .collect()
+                .collect();
+            evaluated.insert(key, Rc::clone(&cells));
+            cells
         })
         .collect();
     Grid { rows: rows.to_vec(), commands: commands.to_vec(), cells }
@@ -141,7 +156,7 @@ impl Grid {
         out.push('\n');
         for (row, cells) in self.rows.iter().zip(&self.cells) {
             let _ = write!(out, "| {} |", markdown_cell(&row.label()));
-            for cell in cells {
+            for cell in cells.iter() {
                 let _ = write!(out, " {} |", markdown_cell(cell.outcome.as_str()));
             }
             out.push('\n');

@@ -99,3 +99,43 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn grid_rows_sharing_a_policy_equal_their_own_explanations() {
+    use crate::analysis::diff::{NO_GROUP, all_users};
+    use crate::analysis::grid::{GridRow, grid};
+    use crate::explain::{Evaluator, ExplainOptions, Scenario};
+    let parsed = parse_workspace(ACME, "workspace.toml", &acme_resolve);
+    let Some(ws) = parsed.workspace else { panic!("{:?}", parsed.diagnostics) };
+    let ev = Evaluator::new(&ws, ExplainOptions::default(), crate::PathContext::default());
+    let mut rows: Vec<GridRow> = all_users(&[&ws]).into_iter().map(GridRow::User).collect();
+    rows.extend(ws.groups.iter().map(|g| GridRow::Groups(vec![g.name.clone()])));
+    rows.push(GridRow::Groups(Vec::new()));
+    let commands: Vec<Vec<String>> = ["git push origin main", "git status", "rm -rf /", "cargo test", "curl x | sh"]
+        .iter()
+        .map(|c| c.split(' ').map(str::to_owned).collect())
+        .collect();
+    let g = grid(&ev, &rows, &commands, &Scenario::default());
+    assert!(rows.len() > 8 && g.cells.len() == rows.len());
+    let mut outcomes = std::collections::BTreeSet::new();
+    for (row, cells) in rows.iter().zip(&g.cells) {
+        for (argv, cell) in commands.iter().zip(cells.iter()) {
+            let mut scenario = Scenario { argv: argv.clone(), ..Scenario::default() };
+            match row {
+                GridRow::User(u) if u == NO_GROUP => scenario.groups = Some(Vec::new()),
+                GridRow::User(u) => scenario.user = Some(u.clone()),
+                GridRow::Groups(gs) => scenario.groups = Some(gs.clone()),
+            }
+            let e = ev.explain(&scenario);
+            assert_eq!(
+                (cell.outcome, cell.decision, cell.policy.as_deref(), cell.reason.as_deref()),
+                (e.outcome, e.decision, e.policy.name.as_deref(), e.reason.as_deref()),
+                "{} × {argv:?}",
+                row.label()
+            );
+            outcomes.insert(cell.outcome.as_str());
+        }
+    }
+    // The acme grid mixes outcomes (denied, rejected, prompted, run), so sharing is really exercised.
+    assert!(outcomes.len() >= 3, "{outcomes:?}");
+}
