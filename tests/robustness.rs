@@ -471,7 +471,7 @@ fn loose_rules_and_requirements_through_explain_never_panic() {
 fn config_overrides_never_panic() {
     fuzz("config", input(&seeds().config), |text| {
         let _ = user_config_from_toml(text);
-        let mut table = toml::Table::new();
+        let mut table = policy_engine::tomlread::Table::new();
         let _ = apply_override(&mut table, text);
         let _ = apply_override(&mut table, "approval_policy=\"never\"");
         let _ = apply_override(&mut table, text);
@@ -600,7 +600,7 @@ fn deep_toml_nesting_is_an_error_not_a_crash() {
             timed(&format!("workspace: {DEEP} levels of {what}"), || parse_workspace(text, "w.toml", &acme_resolver));
         assert!(ws.workspace.is_none() && !ws.diagnostics.is_empty(), "{what}");
         assert!(user_config_from_toml(text).is_err(), "{what}");
-        let mut table = toml::Table::new();
+        let mut table = policy_engine::tomlread::Table::new();
         // `-c` takes a value that is not TOML as a plain string, so only the key can fail here.
         let _ = timed(&format!("config override: {DEEP} levels of {what}"), || apply_override(&mut table, text));
         assert!(parse_cases(text, "t.toml").is_err(), "{what}");

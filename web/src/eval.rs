@@ -19,7 +19,7 @@ use policy_engine::approval::Escalation;
 use policy_engine::config::{apply_override, user_config_from_table};
 use policy_engine::explain::{Evaluator, ExplainOptions, Explanation, Outcome, Scenario};
 use policy_engine::json::Json;
-use policy_engine::requirements::json::requirements_json;
+use policy_engine::requirements::json::requirements_json_brief;
 use policy_engine::requirements::settings::settings_json;
 use policy_engine::shell::render_command;
 use policy_engine::workspace::file::{TextOrigin, Workspace};
@@ -513,6 +513,7 @@ fn prepared<'a>(slot: &'a mut Option<Prepared>, snapshot: &Snapshot) -> &'a Prep
 
 impl Session {
     /// Evaluates `project` for `view`, lint included.
+    #[cfg(test)]
     pub fn evaluate(&mut self, project: &Project, view: View) -> Report {
         self.evaluate_with(project, view, true)
     }
@@ -784,7 +785,7 @@ fn user_config(project: &Project) -> (policy_engine::requirements::UserConfig, V
         lint: false,
         fix: None,
     };
-    let mut table = toml::Table::new();
+    let mut table = policy_engine::tomlread::Table::new();
     let mut problems = Vec::new();
     for assignment in project.scenario.config.assignments() {
         if let Err(e) = apply_override(&mut table, &assignment) {
@@ -945,7 +946,7 @@ fn trace(
     if let Some(context) = &e.context {
         out.layers = context.composed.layers.iter().map(|l| (l.source.label(), l.skipped)).collect();
         if let Some(reqs) = &context.composed.requirements {
-            out.requirements = field_rows(&requirements_json(reqs), locator, policy_name);
+            out.requirements = field_rows(&requirements_json_brief(reqs), locator, policy_name);
         }
     }
     if let Some(settings) = &e.settings {
@@ -1011,7 +1012,10 @@ fn field_rows(json: &Json, locator: &Locator<'_>, policy: Option<&str>) -> Vec<F
         .map(|(name, v)| {
             let value = v.get("value").unwrap_or(v);
             let value = if name == "rules" {
-                let n = value.get("prefix_rules").and_then(Json::as_array).map_or(0, <[Json]>::len);
+                let n = match value.get("prefix_rule_count") {
+                    Some(Json::Int(n)) => *n,
+                    _ => 0,
+                };
                 [n.to_string().as_str(), if n == 1 { " prefix rule" } else { " prefix rules" }].concat()
             } else {
                 compact(value)

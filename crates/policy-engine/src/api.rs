@@ -427,7 +427,7 @@ fn texts_of(workspace: &Workspace) -> Vec<NamedText> {
 /// The person's configuration: an object of `config.toml` values (nested objects are tables),
 /// or an array of `KEY=VALUE` overrides as `codex -c` takes them.
 fn user_config(request: &Json) -> Result<UserConfig, Json> {
-    let mut table = toml::Table::new();
+    let mut table = crate::tomlread::Table::new();
     match request.get("config") {
         None | Some(Json::Null) => {}
         Some(Json::Object(members)) => {
@@ -459,16 +459,16 @@ fn user_config(request: &Json) -> Result<UserConfig, Json> {
 }
 
 /// A JSON value as the TOML value a `config.toml` would hold.
-fn toml_value(value: &Json, at: &str) -> Result<toml::Value, Json> {
+fn toml_value(value: &Json, at: &str) -> Result<crate::tomlread::Value, Json> {
     Ok(match value {
         Json::Null => {
             return Err(request_error(format!("`{at}` is null, which TOML cannot express; leave the key out")));
         }
-        Json::Bool(b) => toml::Value::Boolean(*b),
-        Json::Int(i) => toml::Value::Integer(*i),
-        Json::Float(f) => toml::Value::Float(*f),
-        Json::Str(s) => toml::Value::String(s.clone()),
-        Json::Array(items) => toml::Value::Array(
+        Json::Bool(b) => crate::tomlread::Value::Boolean(*b),
+        Json::Int(i) => crate::tomlread::Value::Integer(*i),
+        Json::Float(f) => crate::tomlread::Value::Float(*f),
+        Json::Str(s) => crate::tomlread::Value::String(s.clone()),
+        Json::Array(items) => crate::tomlread::Value::Array(
             items
                 .iter()
                 .enumerate()
@@ -476,11 +476,11 @@ fn toml_value(value: &Json, at: &str) -> Result<toml::Value, Json> {
                 .collect::<Result<_, _>>()?,
         ),
         Json::Object(members) => {
-            let mut table = toml::Table::new();
+            let mut table = crate::tomlread::Table::new();
             for (key, item) in members {
                 table.insert(key.clone(), toml_value(item, &format!("{at}.{key}"))?);
             }
-            toml::Value::Table(table)
+            crate::tomlread::Value::Table(table)
         }
     })
 }

@@ -3,37 +3,78 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
 use crate::requirements::document::{ApprovalPolicyToml, ApprovalsReviewerToml, SandboxModeToml, WebSearchModeToml};
 use crate::requirements::mcp::{ConfiguredMcpServer, McpTransport};
 use crate::requirements::settings::UserConfig;
+use crate::tomlread::{Error, Node, StructReader, Table, Value, bool_map, map, string};
 
 /// The keys of `config.toml` that requirements constrain; everything else is ignored, like the
 /// rest of a real `config.toml` is for policy purposes.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 struct ConfigToml {
     approval_policy: Option<ApprovalPolicyToml>,
     sandbox_mode: Option<SandboxModeToml>,
     web_search: Option<WebSearchModeToml>,
     approvals_reviewer: Option<ApprovalsReviewerToml>,
-    #[serde(default)]
     features: BTreeMap<String, bool>,
-    #[serde(default)]
     mcp_servers: BTreeMap<String, McpServerToml>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct McpServerToml {
     command: Option<String>,
     url: Option<String>,
 }
 
+impl ConfigToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[
+            ("approval_policy", 0),
+            ("sandbox_mode", 1),
+            ("web_search", 2),
+            ("approvals_reviewer", 3),
+            ("features", 4),
+            ("mcp_servers", 5),
+        ];
+        let mut c = Self::default();
+        StructReader::read(node, "struct ConfigToml", NAMES, 6, false, &mut |i, n| {
+            match i {
+                0 => c.approval_policy = Some(ApprovalPolicyToml::from_toml(n)?),
+                1 => c.sandbox_mode = Some(SandboxModeToml::from_toml(n)?),
+                2 => c.web_search = Some(WebSearchModeToml::from_toml(n)?),
+                3 => c.approvals_reviewer = Some(ApprovalsReviewerToml::from_toml(n)?),
+                4 => c.features = bool_map(n)?,
+                _ => c.mcp_servers = map(n, &mut |e| McpServerToml::from_toml(&e.value))?,
+            }
+            Ok(())
+        })?;
+        Ok(c)
+    }
+}
+
+impl McpServerToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let (mut command, mut url) = (None, None);
+        let r =
+            StructReader::read(node, "struct McpServerToml", &[("command", 0), ("url", 1)], 2, false, &mut |i, n| {
+                if i == 0 {
+                    command = Some(string(n)?);
+                } else {
+                    url = Some(string(n)?);
+                }
+                Ok(())
+            })?;
+        let command = r.optional(0, command)?;
+        let url = r.optional(1, url)?;
+        r.end()?;
+        Ok(Self { command, url })
+    }
+}
+
 /// Reads a `config.toml`-shaped table. Errors are serde's text (`unknown variant …`), as Codex
 /// reports a bad config value.
-pub fn user_config_from_table(table: &toml::Table) -> Result<UserConfig, String> {
-    let parsed: ConfigToml =
-        toml::Value::Table(table.clone()).try_into().map_err(|e: toml::de::Error| e.message().to_owned())?;
+pub fn user_config_from_table(table: &Table) -> Result<UserConfig, String> {
+    let parsed = ConfigToml::from_toml(&Node::table(table)).map_err(|e| e.message().to_owned())?;
     let mut mcp_servers = Vec::new();
     for (name, server) in parsed.mcp_servers {
         let transport = match (server.command, server.url) {
@@ -55,7 +96,7 @@ pub fn user_config_from_table(table: &toml::Table) -> Result<UserConfig, String>
 
 /// Reads `config.toml` text.
 pub fn user_config_from_toml(text: &str) -> Result<UserConfig, String> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    let table = crate::tomlread::parse_table(text).map_err(|e| e.message().to_owned())?;
     user_config_from_table(&table)
 }
 
@@ -65,7 +106,7 @@ pub const MAX_OVERRIDE_KEY_PARTS: usize = 80;
 
 /// Applies one `KEY=VALUE` override as `codex -c` does: VALUE is parsed as a TOML value when it
 /// parses, else taken as a plain string; dotted keys (`features.apps=false`) create tables.
-pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<(), String> {
+pub fn apply_override(table: &mut Table, assignment: &str) -> Result<(), String> {
     let Some((key, raw)) = assignment.split_once('=') else {
         return Err(format!("invalid override `{assignment}`: expected KEY=VALUE"));
     };
@@ -83,11 +124,11 @@ pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<(), S
     };
     let mut current = table;
     for part in parts {
-        let entry = current.entry(part.to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let entry = current.entry(part.to_owned()).or_insert_with(|| Value::Table(Table::new()));
         if !entry.is_table() {
-            *entry = toml::Value::Table(toml::Table::new());
+            *entry = Value::Table(Table::new());
         }
-        let toml::Value::Table(next) = entry else {
+        let Value::Table(next) = entry else {
             return Err(format!("invalid override `{assignment}`"));
         };
         current = next;
@@ -96,12 +137,21 @@ pub fn apply_override(table: &mut toml::Table, assignment: &str) -> Result<(), S
     Ok(())
 }
 
-fn parse_value(raw: &str) -> toml::Value {
-    #[derive(Deserialize)]
-    struct Wrapper {
-        v: toml::Value,
+fn parse_value(raw: &str) -> Value {
+    let text = format!("v = {raw}");
+    let read = |text: &str| -> Result<Option<Value>, Error> {
+        let doc = crate::tomlread::parse(text)?;
+        let mut v = None;
+        let r = StructReader::read(&Node::document(&doc), "struct Wrapper", &[("v", 0)], 1, false, &mut |_, n| {
+            v = Some(crate::tomlread::value(n)?);
+            Ok(())
+        })?;
+        r.required(0, "v", v).map(Some)
+    };
+    match read(&text) {
+        Ok(Some(v)) => v,
+        _ => Value::String(raw.to_owned()),
     }
-    toml::from_str::<Wrapper>(&format!("v = {raw}")).map_or_else(|_| toml::Value::String(raw.to_owned()), |w| w.v)
 }
 
 #[cfg(test)]
@@ -111,7 +161,7 @@ mod tests {
 
     #[test]
     fn overrides_parse_as_toml_or_plain_strings() {
-        let mut table = toml::Table::new();
+        let mut table = Table::new();
         apply_override(&mut table, "approval_policy=never").unwrap();
         apply_override(&mut table, "sandbox_mode=\"workspace-write\"").unwrap();
         apply_override(&mut table, "features.apps=false").unwrap();
@@ -119,7 +169,7 @@ mod tests {
         assert_eq!(config.approval_policy, Some(ApprovalPolicy::Never));
         assert_eq!(config.sandbox_mode, Some(SandboxMode::WorkspaceWrite));
         assert_eq!(config.features.get("apps"), Some(&false));
-        let mut granular = toml::Table::new();
+        let mut granular = Table::new();
         apply_override(
             &mut granular,
             "approval_policy={ granular = { sandbox_approval = true, rules = false, skill_approval = true, request_permissions = true, mcp_elicitations = true } }",
@@ -128,7 +178,7 @@ mod tests {
         assert!(
             matches!(user_config_from_table(&granular).unwrap().approval_policy, Some(ApprovalPolicy::Granular(g)) if !g.rules)
         );
-        let mut bad = toml::Table::new();
+        let mut bad = Table::new();
         apply_override(&mut bad, "approval_policy=sometimes").unwrap();
         assert!(user_config_from_table(&bad).unwrap_err().contains("unknown variant `sometimes`"));
         assert!(apply_override(&mut bad, "novalue").is_err());

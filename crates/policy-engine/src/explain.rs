@@ -17,9 +17,12 @@ use crate::heuristics::HeuristicsVersion;
 use crate::json::Json;
 use crate::paths::PathContext;
 use crate::policy::{MatchOptions, Policy};
+use crate::requirements::constraints::Constraints;
 use crate::requirements::json::requirements_json;
 use crate::requirements::layers::{ComposedRequirements, LayerOptions, MergeMode, compose};
-use crate::requirements::settings::{EffectiveSettings, UserConfig, resolve_settings, settings_json};
+use crate::requirements::settings::{
+    EffectiveSettings, UserConfig, build_constraints, resolve_with_constraints, settings_json,
+};
 use crate::requirements_rules::validate_and_convert;
 use crate::starlark::{RulesFile, load_rules_files};
 use crate::workspace::file::{RulesFileSpec, Workspace};
@@ -178,18 +181,24 @@ pub struct PolicyContext {
     pub composed: ComposedRequirements,
     /// File rules with the requirements `[rules]` appended.
     pub command_policy: Policy,
-    /// Settings per user config: resolving builds the constraints (every requirements rule is
-    /// validated and converted again), which a grid or a diff would otherwise pay once per cell.
+    /// The constraints of `composed` (independent of the user's config; building them validates
+    /// and converts every requirements rule), or Codex's fatal error.
+    constraints: Result<Constraints, Diagnostic>,
+    /// Settings per user config, which a grid or a diff would otherwise resolve once per cell.
     settings: RefCell<Vec<(UserConfig, Result<EffectiveSettings, Diagnostic>)>>,
 }
 
 impl PolicyContext {
-    /// [`resolve_settings`] for `config` (the settings only), remembered per config.
+    /// [`crate::requirements::settings::resolve_settings`] for `config` (the settings only),
+    /// remembered per config.
     pub fn settings_for(&self, config: &UserConfig) -> Result<EffectiveSettings, Diagnostic> {
         if let Some((_, found)) = self.settings.borrow().iter().find(|(c, _)| c == config) {
             return found.clone();
         }
-        let resolved = resolve_settings(&self.composed, config).map(|(_, settings)| settings);
+        let resolved = match &self.constraints {
+            Ok(constraints) => resolve_with_constraints(&self.composed, constraints, config),
+            Err(fatal) => Err(fatal.clone()),
+        };
         let mut cache = self.settings.borrow_mut();
         // A handful of configs per context in practice; keep the memory bounded anyway.
         if cache.len() >= 16 {
@@ -267,18 +276,26 @@ impl<'w> Evaluator<'w> {
         }
         let options = LayerOptions { mode: self.options.merge_mode, host: key.1.clone(), ..LayerOptions::default() };
         let composed = compose(&layers, &options);
+        let constraints = build_constraints(&composed);
         let mut command_policy = self.file_rules.policy.clone();
-        // Invalid `[rules]` make Codex refuse to start; resolve_settings reports that error.
-        if let Some(rules) = composed.requirements.as_ref().and_then(|r| r.rules.as_ref())
-            && let Ok(converted) = validate_and_convert(&rules.value, &rules.source.label())
-        {
+        // Invalid `[rules]` make Codex refuse to start (the constraints carry that error); the
+        // rules are still shown when another requirement is what fails.
+        let converted = match &constraints {
+            Ok(c) => c.exec_policy.as_ref().map(|(rules, _)| rules.clone()),
+            Err(_) => composed
+                .requirements
+                .as_ref()
+                .and_then(|r| r.rules.as_ref())
+                .and_then(|rules| validate_and_convert(&rules.value, &rules.source.label()).ok()),
+        };
+        if let Some(converted) = converted {
             let mut overlay = Policy::new();
             for rule in converted {
                 overlay.add_rule(rule);
             }
             command_policy.overlay(overlay);
         }
-        let context = Rc::new(PolicyContext { composed, command_policy, settings: RefCell::default() });
+        let context = Rc::new(PolicyContext { composed, command_policy, constraints, settings: RefCell::default() });
         self.cache.borrow_mut().insert(key, Rc::clone(&context));
         context
     }

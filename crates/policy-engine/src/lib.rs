@@ -22,6 +22,7 @@ pub mod requirements_rules;
 pub mod settings;
 pub mod shell;
 pub mod starlark;
+pub mod tomlread;
 pub mod workspace;
 
 pub use decision::{Decision, Reviewer};

@@ -1,27 +1,27 @@
 //! The `[rules]` table of a `requirements.toml` (spec §3.2): admin prefix rules in TOML.
 //!
-//! The serde shapes mirror Codex's so that type errors carry the same serde/toml text
-//! (`missing field`, `unknown variant`, `wanted string or table`); semantic validation then runs
-//! in Codex's exact order and stops at the first problem.
+//! The shapes mirror Codex's serde structs (read by [`crate::tomlread`]) so that type errors
+//! carry the same serde/toml text (`missing field`, `unknown variant`, `wanted string or table`);
+//! semantic validation then runs in Codex's exact order and stops at the first problem.
 
 use std::sync::Arc;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use crate::decision::{Decision, Reviewer};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::policy::{PatternToken, Policy, RuleOrigin, expand_first_alternatives};
+use crate::tomlread::{Error, Node, StructReader, seq, spanned, spanned_string, string, string_seq, unit_enum};
 
 /// `[rules]` as written. Unknown keys (e.g. `match`) are ignored, as in Codex.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RequirementsRulesToml {
     /// `prefix_rules = [...]` (required inside `[rules]`).
     pub prefix_rules: Spanned<Vec<Spanned<PrefixRuleToml>>>,
 }
 
 /// One entry of `prefix_rules`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PrefixRuleToml {
     /// The tokens, each `{ token = "…" }` or `{ any_of = [...] }`.
     pub pattern: Spanned<Vec<Spanned<PatternTokenToml>>>,
@@ -34,7 +34,7 @@ pub struct PrefixRuleToml {
 }
 
 /// One pattern position.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PatternTokenToml {
     /// A literal token.
     pub token: Option<String>,
@@ -43,8 +43,7 @@ pub struct PatternTokenToml {
 }
 
 /// Decision spellings accepted by serde (kebab-case).
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleDecisionToml {
     /// Parses, then rejected by validation.
     Allow,
@@ -55,8 +54,7 @@ pub enum RuleDecisionToml {
 }
 
 /// Reviewer spellings (`guardian_subagent` is *not* accepted here, spec §8).
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewerToml {
     /// The developer.
     User,
@@ -179,18 +177,11 @@ pub fn validate_and_convert(
     Ok(out)
 }
 
-/// The part of a requirements document this module reads.
-#[derive(Debug, Clone, Deserialize)]
-struct RulesOnlyDocument {
-    rules: Option<RequirementsRulesToml>,
-}
-
 /// Parses only the `[rules]` of a requirements document (what `codex-policy check --requirements`
 /// needs). `Ok(None)` when the document has no `[rules]`. Errors carry Codex's message
 /// (`invalid rules in requirements (set by <source>): …`, or the TOML/serde error) and the span.
 pub fn parse_requirements_rules(text: &str, source: &str) -> Result<Option<Policy>, Diagnostic> {
-    let doc: RulesOnlyDocument = toml::from_str(text).map_err(|e| toml_error(&e, source))?;
-    let Some(rules) = doc.rules else {
+    let Some(rules) = read_rules_only(text).map_err(|e| toml_error(&e, source))? else {
         return Ok(None);
     };
     let converted = validate_and_convert(&rules, source).map_err(|e| rules_error(&e, source))?;
@@ -199,6 +190,100 @@ pub fn parse_requirements_rules(text: &str, source: &str) -> Result<Option<Polic
         policy.add_rule(rule);
     }
     Ok(Some(policy))
+}
+
+/// The part of a requirements document this module reads (`rules`; other keys ignored).
+fn read_rules_only(text: &str) -> Result<Option<RequirementsRulesToml>, Error> {
+    let doc = crate::tomlread::parse(text)?;
+    let mut rules = None;
+    let r = StructReader::read(
+        &Node::document(&doc),
+        "struct RulesOnlyDocument",
+        &[("rules", 0)],
+        1,
+        false,
+        &mut |_, n| {
+            rules = Some(RequirementsRulesToml::from_toml(n)?);
+            Ok(())
+        },
+    )?;
+    r.optional(0, rules)
+}
+
+impl RequirementsRulesToml {
+    /// Reads `[rules]` (`prefix_rules` required; other keys ignored).
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut rules = None;
+        let r =
+            StructReader::read(node, "struct RequirementsRulesToml", &[("prefix_rules", 0)], 1, false, &mut |_, n| {
+                let items = seq(n, &mut |m| Ok(spanned(m, PrefixRuleToml::from_toml(m)?)))?;
+                rules = Some(spanned(n, items));
+                Ok(())
+            })?;
+        Ok(Self { prefix_rules: r.required(0, "prefix_rules", rules)? })
+    }
+}
+
+impl PrefixRuleToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("pattern", 0), ("decision", 1), ("justification", 2), ("reviewer", 3)];
+        let (mut pattern, mut decision, mut justification, mut reviewer) = (None, None, None, None);
+        let r = StructReader::read(node, "struct PrefixRuleToml", NAMES, 4, false, &mut |i, n| {
+            match i {
+                0 => {
+                    let items = seq(n, &mut |m| Ok(spanned(m, PatternTokenToml::from_toml(m)?)))?;
+                    pattern = Some(spanned(n, items));
+                }
+                1 => decision = Some(spanned(n, RuleDecisionToml::from_toml(n)?)),
+                2 => justification = Some(spanned_string(n)?),
+                _ => reviewer = Some(spanned(n, ReviewerToml::from_toml(n)?)),
+            }
+            Ok(())
+        })?;
+        let pattern = r.required(0, "pattern", pattern)?;
+        let decision = r.optional(1, decision)?;
+        let justification = r.optional(2, justification)?;
+        Ok(Self { pattern, decision, justification, reviewer: r.optional(3, reviewer)? })
+    }
+}
+
+impl PatternTokenToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let (mut token, mut any_of) = (None, None);
+        let r = StructReader::read(
+            node,
+            "struct PatternTokenToml",
+            &[("token", 0), ("any_of", 1)],
+            2,
+            false,
+            &mut |i, n| {
+                if i == 0 {
+                    token = Some(string(n)?);
+                } else {
+                    any_of = Some(string_seq(n)?);
+                }
+                Ok(())
+            },
+        )?;
+        let token = r.optional(0, token)?;
+        Ok(Self { token, any_of: r.optional(1, any_of)? })
+    }
+}
+
+impl RuleDecisionToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        Ok(match unit_enum(node, &[("allow", 0), ("prompt", 1), ("forbidden", 2)])? {
+            0 => Self::Allow,
+            1 => Self::Prompt,
+            _ => Self::Forbidden,
+        })
+    }
+}
+
+impl ReviewerToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        Ok(if unit_enum(node, &[("user", 0), ("auto_review", 1)])? == 0 { Self::User } else { Self::AutoReview })
+    }
 }
 
 /// The diagnostic for a `[rules]` validation failure, with Codex's full text.
@@ -211,7 +296,7 @@ pub fn rules_error(e: &RulesValidationError, source: &str) -> Diagnostic {
 }
 
 /// A TOML/serde error as a diagnostic: the bare message (no snippet) and its span.
-pub fn toml_error(e: &toml::de::Error, source: &str) -> Diagnostic {
+pub fn toml_error(e: &Error, source: &str) -> Diagnostic {
     let message = e.message().trim_end().to_owned();
     let d = Diagnostic::error("toml/parse", message).in_source(source);
     match e.span() {

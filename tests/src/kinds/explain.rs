@@ -102,7 +102,7 @@ pub fn run_engine(case: &Case) -> Result<(), String> {
         workspace.layers.extend(extra.layers);
         workspace.rules.user.extend(extra.rules.user);
     }
-    let mut table = toml::Table::new();
+    let mut table = policy_engine::tomlread::Table::new();
     for assignment in &c.config {
         apply_override(&mut table, assignment)?;
     }

@@ -139,8 +139,24 @@ pub fn layer_input(l: &LayerCase) -> Result<LayerInput, String> {
     })
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(v: toml::Value) -> Result<T, String> {
-    v.try_into().map_err(|e: toml::de::Error| format!("bad config value: {e}"))
+type Read<T> = fn(&policy_engine::tomlread::Node<'_>) -> Result<T, policy_engine::tomlread::Error>;
+
+fn parse_enum<T>(v: toml::Value, read: Read<T>) -> Result<T, String> {
+    let v = engine_value(v);
+    read(&policy_engine::tomlread::Node::value(&v)).map_err(|e| format!("bad config value: {}", e.render("")))
+}
+
+fn engine_value(v: toml::Value) -> policy_engine::tomlread::Value {
+    use policy_engine::tomlread::Value;
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::Integer(i),
+        toml::Value::Float(f) => Value::Float(f),
+        toml::Value::Boolean(b) => Value::Boolean(b),
+        toml::Value::Datetime(d) => Value::Datetime(d),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(engine_value).collect()),
+        toml::Value::Table(t) => Value::Table(t.into_iter().map(|(k, v)| (k, engine_value(v))).collect()),
+    }
 }
 
 /// Converts a case config to the engine's.
@@ -150,13 +166,19 @@ pub fn user_config(c: &ConfigCase) -> Result<UserConfig, String> {
         approval_policy: c
             .approval_policy
             .clone()
-            .map(parse_enum::<ApprovalPolicyToml>)
+            .map(|v| parse_enum(v, ApprovalPolicyToml::from_toml))
             .transpose()?
             .map(ApprovalPolicyToml::value),
-        sandbox_mode: s(&c.sandbox_mode).map(parse_enum::<SandboxModeToml>).transpose()?.map(SandboxModeToml::value),
-        web_search: s(&c.web_search).map(parse_enum::<WebSearchModeToml>).transpose()?.map(WebSearchModeToml::value),
+        sandbox_mode: s(&c.sandbox_mode)
+            .map(|v| parse_enum(v, SandboxModeToml::from_toml))
+            .transpose()?
+            .map(SandboxModeToml::value),
+        web_search: s(&c.web_search)
+            .map(|v| parse_enum(v, WebSearchModeToml::from_toml))
+            .transpose()?
+            .map(WebSearchModeToml::value),
         approvals_reviewer: s(&c.approvals_reviewer)
-            .map(parse_enum::<ApprovalsReviewerToml>)
+            .map(|v| parse_enum(v, ApprovalsReviewerToml::from_toml))
             .transpose()?
             .map(ApprovalsReviewerToml::value),
         features: c.features.clone(),

@@ -104,7 +104,7 @@ fn first_error(entry: &str, text: &str) -> Result<Option<String>, String> {
             None
         }
         "config" => user_config_from_toml(text).err(),
-        "config-override" => apply_override(&mut toml::Table::new(), text).err(),
+        "config-override" => apply_override(&mut policy_engine::tomlread::Table::new(), text).err(),
         "json" => Json::parse(text).err().map(|e| e.message),
         "api-check" => api_error(api::check(text)),
         "api-explain" => api_error(api::explain(text)),

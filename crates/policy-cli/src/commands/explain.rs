@@ -121,7 +121,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
     sources.extend(rules);
     notes.retain(|d| d.severity == policy_engine::Severity::Error);
 
-    let mut table = toml::Table::new();
+    let mut table = policy_engine::tomlread::Table::new();
     for assignment in &args.config {
         apply_override(&mut table, assignment)?;
     }

@@ -45,7 +45,7 @@ pub struct ReplayArgs {
 pub fn run(args: &ReplayArgs) -> Result<ExitCode, String> {
     let draft_loaded = load_workspace(&args.workspace)?;
     let baseline_loaded = args.baseline.as_ref().map(|p| load_workspace(p)).transpose()?;
-    let mut table = toml::Table::new();
+    let mut table = policy_engine::tomlread::Table::new();
     for assignment in &args.config {
         apply_override(&mut table, assignment).map_err(|e| format!("--config: {e}"))?;
     }

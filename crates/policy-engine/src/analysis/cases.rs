@@ -29,7 +29,6 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use crate::analysis::{NamedText, RuleSites, locate, matched_rule_sites};
@@ -41,44 +40,149 @@ use crate::heuristics::Escalation;
 use crate::json::Json;
 use crate::paths::PathContext;
 use crate::requirements_rules::toml_error;
+use crate::tomlread::{Error, Node, StructReader, Table, Value, seq, spanned, spanned_string, string, string_seq};
 use crate::workspace::selection::{PolicySelection, PolicyVia};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct CasesToml {
     workspace: Option<Spanned<String>>,
     defaults: Option<Spanned<DefaultsToml>>,
-    #[serde(default, rename = "case")]
     cases: Vec<Spanned<CaseToml>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct DefaultsToml {
     host: Option<String>,
-    config: Option<Spanned<toml::Table>>,
+    config: Option<Spanned<Table>>,
     escalation: Option<Spanned<String>>,
     cwd: Option<String>,
     home: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct CaseToml {
     name: Option<String>,
     user: Option<String>,
     groups: Option<Vec<String>>,
     command: Option<Spanned<String>>,
     argv: Option<Vec<String>>,
-    config: Option<Spanned<toml::Table>>,
+    config: Option<Spanned<Table>>,
     host: Option<String>,
     escalation: Option<Spanned<String>>,
     cwd: Option<String>,
     home: Option<String>,
     expect_outcome: Option<Spanned<String>>,
     expect_decision: Option<Spanned<String>>,
-    expect_policy: Option<Spanned<toml::Value>>,
+    expect_policy: Option<Spanned<Value>>,
     expect_reason: Option<String>,
+}
+
+fn spanned_table(node: &Node<'_>) -> Result<Spanned<Table>, Error> {
+    Ok(spanned(node, crate::tomlread::table(node)?))
+}
+
+impl CasesToml {
+    fn read(text: &str) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("workspace", 0), ("defaults", 1), ("case", 2)];
+        let doc = crate::tomlread::parse(text)?;
+        let mut c = Self::default();
+        let mut cases = None;
+        let r = StructReader::read(&Node::document(&doc), "struct CasesToml", NAMES, 3, true, &mut |i, n| {
+            match i {
+                0 => c.workspace = Some(spanned_string(n)?),
+                1 => c.defaults = Some(spanned(n, DefaultsToml::from_toml(n)?)),
+                _ => cases = Some(seq(n, &mut |m| Ok(spanned(m, CaseToml::from_toml(m)?)))?),
+            }
+            Ok(())
+        })?;
+        r.optional(0, c.workspace.as_ref().map(|_| ()))?;
+        r.optional(1, c.defaults.as_ref().map(|_| ()))?;
+        c.cases = cases.unwrap_or_default();
+        Ok(c)
+    }
+}
+
+impl DefaultsToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("host", 0), ("config", 1), ("escalation", 2), ("cwd", 3), ("home", 4)];
+        let mut d = Self::default();
+        let r = StructReader::read(node, "struct DefaultsToml", NAMES, 5, true, &mut |i, n| {
+            match i {
+                0 => d.host = Some(string(n)?),
+                1 => d.config = Some(spanned_table(n)?),
+                2 => d.escalation = Some(spanned_string(n)?),
+                3 => d.cwd = Some(string(n)?),
+                _ => d.home = Some(string(n)?),
+            }
+            Ok(())
+        })?;
+        let set = [d.host.is_some(), d.config.is_some(), d.escalation.is_some(), d.cwd.is_some(), d.home.is_some()];
+        for (index, present) in set.into_iter().enumerate() {
+            r.optional(index, present.then_some(()))?;
+        }
+        Ok(d)
+    }
+}
+
+impl CaseToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[
+            ("name", 0),
+            ("user", 1),
+            ("groups", 2),
+            ("command", 3),
+            ("argv", 4),
+            ("config", 5),
+            ("host", 6),
+            ("escalation", 7),
+            ("cwd", 8),
+            ("home", 9),
+            ("expect_outcome", 10),
+            ("expect_decision", 11),
+            ("expect_policy", 12),
+            ("expect_reason", 13),
+        ];
+        let mut c = Self::default();
+        let r = StructReader::read(node, "struct CaseToml", NAMES, 14, true, &mut |i, n| {
+            match i {
+                0 => c.name = Some(string(n)?),
+                1 => c.user = Some(string(n)?),
+                2 => c.groups = Some(string_seq(n)?),
+                3 => c.command = Some(spanned_string(n)?),
+                4 => c.argv = Some(string_seq(n)?),
+                5 => c.config = Some(spanned_table(n)?),
+                6 => c.host = Some(string(n)?),
+                7 => c.escalation = Some(spanned_string(n)?),
+                8 => c.cwd = Some(string(n)?),
+                9 => c.home = Some(string(n)?),
+                10 => c.expect_outcome = Some(spanned_string(n)?),
+                11 => c.expect_decision = Some(spanned_string(n)?),
+                12 => c.expect_policy = Some(spanned(n, crate::tomlread::value(n)?)),
+                _ => c.expect_reason = Some(string(n)?),
+            }
+            Ok(())
+        })?;
+        let set = [
+            c.name.is_some(),
+            c.user.is_some(),
+            c.groups.is_some(),
+            c.command.is_some(),
+            c.argv.is_some(),
+            c.config.is_some(),
+            c.host.is_some(),
+            c.escalation.is_some(),
+            c.cwd.is_some(),
+            c.home.is_some(),
+            c.expect_outcome.is_some(),
+            c.expect_decision.is_some(),
+            c.expect_policy.is_some(),
+            c.expect_reason.is_some(),
+        ];
+        for (index, present) in set.into_iter().enumerate() {
+            r.optional(index, present.then_some(()))?;
+        }
+        Ok(c)
+    }
 }
 
 /// What a case expects; `None` = not checked.
@@ -126,7 +230,7 @@ fn parse_outcome(text: &str) -> Option<Outcome> {
 /// Parses a cases file. Any problem is an error with a span; the file is usable only when there
 /// are no errors.
 pub fn parse_cases(text: &str, source: &str) -> Result<CasesFile, Vec<Diagnostic>> {
-    let parsed: CasesToml = toml::from_str(text).map_err(|e| {
+    let parsed = CasesToml::read(text).map_err(|e| {
         let mut d = toml_error(&e, source);
         d.code = "cases/parse";
         vec![d]
@@ -134,7 +238,7 @@ pub fn parse_cases(text: &str, source: &str) -> Result<CasesFile, Vec<Diagnostic
     let mut errors = Vec::new();
     let error =
         |message: String, span: std::ops::Range<usize>| Diagnostic::error("cases/invalid", message).at(source, span);
-    let config_of = |table: &Spanned<toml::Table>, errors: &mut Vec<Diagnostic>| -> Option<toml::Table> {
+    let config_of = |table: &Spanned<Table>, errors: &mut Vec<Diagnostic>| -> Option<Table> {
         match user_config_from_table(table.get_ref()) {
             Ok(_) => Some(table.get_ref().clone()),
             Err(message) => {
@@ -213,8 +317,8 @@ pub fn parse_cases(text: &str, source: &str) -> Result<CasesFile, Vec<Diagnostic
         }
         if let Some(p) = &c.expect_policy {
             match p.get_ref() {
-                toml::Value::String(name) => expect.policy = Some(Some(name.clone())),
-                toml::Value::Boolean(false) => expect.policy = Some(None),
+                Value::String(name) => expect.policy = Some(Some(name.clone())),
+                Value::Boolean(false) => expect.policy = Some(None),
                 _ => errors.push(error(
                     "`expect_policy` must be a policy name, or false for no cloud policy".to_owned(),
                     p.span(),

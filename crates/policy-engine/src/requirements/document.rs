@@ -1,12 +1,10 @@
-//! One `requirements.toml` document (spec §2.2, §2.3): serde shapes that mirror Codex's
-//! `ConfigRequirementsToml`, so type errors carry the same serde/toml text (`invalid type: string`,
-//! ``unknown variant `x` ``, ``missing field `x` ``, ``duplicate field `features` ``), with a span on
-//! every top-level value.
+//! One `requirements.toml` document (spec §2.2, §2.3): shapes that mirror Codex's serde structs
+//! (`ConfigRequirementsToml`), read by [`crate::tomlread`] so type errors carry the same serde/toml
+//! text (`invalid type: string`, ``unknown variant `x` ``, ``missing field `x` ``, ``duplicate
+//! field `features` ``), with a span on every top-level value.
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-use serde::de::IgnoredAny;
 use toml::Spanned;
 
 use crate::decision::Reviewer;
@@ -16,9 +14,13 @@ use crate::requirements::mcp::{McpServerRequirement, PluginRequirementsToml};
 use crate::requirements::network::NetworkRequirementsToml;
 use crate::requirements_rules::{RequirementsRulesToml, toml_error};
 use crate::settings::{ApprovalPolicy, GranularApproval, SandboxMode, WebSearchMode};
+use crate::tomlread::{
+    Error, Node, Seen, StructReader, Value, bool_map, boolean, buffer, ignore, map, newtype, seq, spanned,
+    spanned_string, string, string_seq, unit, unit_enum, variant,
+};
 
 /// The five switches of `{ granular = { … } }` as Codex deserializes them.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[expect(clippy::struct_excessive_bools, reason = "mirrors Codex's GranularApprovalConfig")]
 pub struct GranularToml {
     /// Sandbox/heuristic prompts may be shown.
@@ -26,21 +28,17 @@ pub struct GranularToml {
     /// Rule prompts may be shown.
     pub rules: bool,
     /// Skill approvals (defaults to false).
-    #[serde(default)]
     pub skill_approval: bool,
     /// Permission requests (defaults to false).
-    #[serde(default)]
     pub request_permissions: bool,
     /// MCP elicitations.
     pub mcp_elicitations: bool,
 }
 
 /// `AskForApproval` as serde sees it: kebab-case strings, or the `granular` table.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApprovalPolicyToml {
     /// `untrusted`
-    #[serde(rename = "untrusted")]
     UnlessTrusted,
     /// `on-failure`
     OnFailure,
@@ -72,13 +70,11 @@ impl ApprovalPolicyToml {
 }
 
 /// `ApprovalsReviewer`: `user`, `auto_review` (legacy alias `guardian_subagent` accepted on input).
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApprovalsReviewerToml {
     /// `user`
-    #[serde(rename = "user")]
     User,
     /// `auto_review`
-    #[serde(rename = "auto_review", alias = "guardian_subagent")]
     AutoReview,
 }
 
@@ -93,19 +89,15 @@ impl ApprovalsReviewerToml {
 }
 
 /// `SandboxModeRequirement`.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SandboxModeToml {
     /// `read-only`
-    #[serde(rename = "read-only")]
     ReadOnly,
     /// `workspace-write`
-    #[serde(rename = "workspace-write")]
     WorkspaceWrite,
     /// `danger-full-access`
-    #[serde(rename = "danger-full-access")]
     DangerFullAccess,
     /// `external-sandbox`
-    #[serde(rename = "external-sandbox")]
     ExternalSandbox,
 }
 
@@ -122,8 +114,7 @@ impl SandboxModeToml {
 }
 
 /// `WebSearchModeRequirement` (lowercase).
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebSearchModeToml {
     /// `disabled`
     Disabled,
@@ -145,7 +136,7 @@ impl WebSearchModeToml {
 }
 
 /// One `[[remote_sandbox_config]]` entry (both keys required, both arrays).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoteSandboxConfigToml {
     /// Host-name wildcard patterns.
     pub hostname_patterns: Vec<String>,
@@ -154,7 +145,7 @@ pub struct RemoteSandboxConfigToml {
 }
 
 /// `[computer_use]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ComputerUseToml {
     /// `false` forbids Computer Use after the Mac locks.
     pub allow_locked_computer_use: Option<bool>,
@@ -168,8 +159,7 @@ impl ComputerUseToml {
 }
 
 /// Native-Windows sandbox implementations.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowsSandboxImplementation {
     /// `elevated`
     Elevated,
@@ -188,7 +178,7 @@ impl WindowsSandboxImplementation {
 }
 
 /// `[windows]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WindowsToml {
     /// Allowed sandbox implementations.
     pub allowed_sandbox_implementations: Option<Vec<WindowsSandboxImplementation>>,
@@ -204,76 +194,58 @@ impl WindowsToml {
 }
 
 /// A managed hook handler (`type = "command" | "prompt" | "agent"`); only command handlers run.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HookHandlerToml {
     /// A command hook.
-    #[serde(rename = "command")]
     Command {
         /// The command line.
         command: String,
         /// Windows variant of the command.
-        #[serde(default, alias = "commandWindows")]
         command_windows: Option<String>,
         /// Timeout in seconds.
-        #[serde(default)]
         timeout: Option<u64>,
         /// Run without waiting.
-        #[serde(default, rename = "async")]
         run_async: bool,
         /// Status line shown while the hook runs.
-        #[serde(default, rename = "statusMessage")]
         status_message: Option<String>,
     },
     /// Parsed and skipped.
-    #[serde(rename = "prompt")]
     Prompt {},
     /// Parsed and skipped.
-    #[serde(rename = "agent")]
     Agent {},
 }
 
 /// `[[hooks.<Event>]]`: a matcher and its handlers.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MatcherGroupToml {
     /// Tool-name matcher.
-    #[serde(default)]
     pub matcher: Option<String>,
     /// Handlers.
-    #[serde(default)]
     pub hooks: Vec<HookHandlerToml>,
 }
 
 /// `[hooks]` in requirements (`ManagedHooksRequirementsToml`).
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HooksToml {
     /// Managed hook directory on macOS/Linux.
     pub managed_dir: Option<String>,
     /// Managed hook directory on Windows.
     pub windows_managed_dir: Option<String>,
     /// `PreToolUse` groups.
-    #[serde(rename = "PreToolUse", default)]
     pub pre_tool_use: Vec<MatcherGroupToml>,
     /// `PermissionRequest` groups.
-    #[serde(rename = "PermissionRequest", default)]
     pub permission_request: Vec<MatcherGroupToml>,
     /// `PostToolUse` groups.
-    #[serde(rename = "PostToolUse", default)]
     pub post_tool_use: Vec<MatcherGroupToml>,
     /// `PreCompact` groups.
-    #[serde(rename = "PreCompact", default)]
     pub pre_compact: Vec<MatcherGroupToml>,
     /// `PostCompact` groups.
-    #[serde(rename = "PostCompact", default)]
     pub post_compact: Vec<MatcherGroupToml>,
     /// `SessionStart` groups.
-    #[serde(rename = "SessionStart", default)]
     pub session_start: Vec<MatcherGroupToml>,
     /// `UserPromptSubmit` groups.
-    #[serde(rename = "UserPromptSubmit", default)]
     pub user_prompt_submit: Vec<MatcherGroupToml>,
     /// `Stop` groups.
-    #[serde(rename = "Stop", default)]
     pub stop: Vec<MatcherGroupToml>,
 }
 
@@ -320,8 +292,7 @@ impl HooksToml {
 }
 
 /// Per-tool approval mode of an app.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppToolApproval {
     /// `auto`
     Auto,
@@ -346,14 +317,14 @@ impl AppToolApproval {
 }
 
 /// `[apps.<id>.tools."<tool>"]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AppToolToml {
     /// Managed approval mode.
     pub approval_mode: Option<AppToolApproval>,
 }
 
 /// `[apps.<id>]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AppRequirementToml {
     /// `false` disables the app.
     pub enabled: Option<bool>,
@@ -369,8 +340,7 @@ impl AppRequirementToml {
 }
 
 /// Marketplace source kinds.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarketplaceSourceKind {
     /// `git`
     Git,
@@ -392,15 +362,13 @@ impl MarketplaceSourceKind {
 }
 
 /// `[marketplaces.allowed_sources.<name>]` (unknown fields rejected, as in Codex).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarketplaceAllowedSourceToml {
     /// Kind of source.
     pub source: Option<MarketplaceSourceKind>,
     /// Git URL.
     pub url: Option<String>,
     /// Git ref.
-    #[serde(rename = "ref")]
     pub ref_name: Option<String>,
     /// Host pattern.
     pub host_pattern: Option<String>,
@@ -409,13 +377,11 @@ pub struct MarketplaceAllowedSourceToml {
 }
 
 /// `[marketplaces]` (unknown fields rejected).
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MarketplacesToml {
     /// Only allowed sources may be added.
     pub restrict_to_allowed_sources: Option<bool>,
     /// Allowed sources by name.
-    #[serde(default)]
     pub allowed_sources: BTreeMap<String, MarketplaceAllowedSourceToml>,
 }
 
@@ -427,32 +393,30 @@ impl MarketplacesToml {
 }
 
 /// `enforce_residency` values.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResidencyToml {
     /// `us`
     Us,
 }
 
 /// `[permissions.filesystem]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilesystemToml {
     /// Paths or globs that must never be read.
     pub deny_read: Option<Vec<String>>,
 }
 
 /// `[permissions]`: the reserved `filesystem` table plus custom permission profiles.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionsToml {
     /// Requirements-level filesystem constraints.
     pub filesystem: Option<FilesystemToml>,
     /// `[permissions.<name>]` profiles, kept as raw tables (their schema belongs to config).
-    #[serde(default, flatten)]
-    pub profiles: BTreeMap<String, toml::Value>,
+    pub profiles: BTreeMap<String, Value>,
 }
 
 /// A whole `requirements.toml` as Codex deserializes it. Unknown top-level keys are ignored.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct RequirementsToml {
     /// §2.3.1
     pub allowed_approval_policies: Option<Spanned<Vec<Spanned<ApprovalPolicyToml>>>>,
@@ -481,7 +445,6 @@ pub struct RequirementsToml {
     /// §2.3.14
     pub windows: Option<Spanned<WindowsToml>>,
     /// §2.3.7 (`feature_requirements` is an alias; both present is a `duplicate field` error).
-    #[serde(rename = "features", alias = "feature_requirements")]
     pub features: Option<Spanned<BTreeMap<String, bool>>>,
     /// §2.3.11
     pub hooks: Option<Spanned<HooksToml>>,
@@ -498,7 +461,6 @@ pub struct RequirementsToml {
     /// §2.3.14
     pub enforce_residency: Option<Spanned<ResidencyToml>>,
     /// §2.3.12
-    #[serde(rename = "experimental_network")]
     pub network: Option<Spanned<NetworkRequirementsToml>>,
     /// §2.3.13 and §2.3.5
     pub permissions: Option<Spanned<PermissionsToml>>,
@@ -672,7 +634,15 @@ impl ParsedRequirements {
 /// (`requirements/unknown-key`) with the closest known key in `help`.
 pub fn parse_requirements(text: &str, source: &str) -> ParsedRequirements {
     let mut out = ParsedRequirements::default();
-    match toml::from_str::<RequirementsToml>(text) {
+    let doc = match crate::tomlread::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            out.diagnostics.push(toml_error(&e, source));
+            return out;
+        }
+    };
+    let root = Node::document(&doc);
+    match RequirementsToml::from_toml(&root) {
         Ok(doc) => {
             if let Some(e) = validate_document(&doc, source) {
                 out.diagnostics.push(e);
@@ -683,14 +653,18 @@ pub fn parse_requirements(text: &str, source: &str) -> ParsedRequirements {
         Err(e) => out.diagnostics.push(toml_error(&e, source)),
     }
     // Only the keys and their spans matter here; the values are checked by the typed parse.
-    #[expect(clippy::zero_sized_map_values, reason = "a table must be read as a map to get its key spans")]
-    let keys = toml::from_str::<BTreeMap<Spanned<String>, IgnoredAny>>(text);
-    if let Ok(keys) = keys {
-        for key in keys.keys() {
+    if ignore(&root).is_ok() {
+        for key in doc.get_ref().keys() {
             out.diagnostics.extend(unknown_key_diagnostic(key.get_ref(), key.span().into(), source));
         }
     }
     out
+}
+
+/// Parses and reads a whole document (`toml::from_str::<RequirementsToml>`).
+pub fn read_requirements(text: &str) -> Result<RequirementsToml, Error> {
+    let doc = crate::tomlread::parse(text)?;
+    RequirementsToml::from_toml(&Node::document(&doc))
 }
 
 fn unknown_key_diagnostic(key: &str, span: Span, source: &str) -> Option<Diagnostic> {
@@ -738,6 +712,552 @@ fn validate_document(doc: &RequirementsToml, source: &str) -> Option<Diagnostic>
         }
     }
     None
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading (serde's derive semantics over `tomlread`)
+
+/// A `Vec<Spanned<T>>` read with `each`, wrapped in its own span.
+fn spanned_seq<T>(
+    node: &Node<'_>,
+    each: &mut dyn FnMut(&Node<'_>) -> Result<T, Error>,
+) -> Result<Spanned<Vec<Spanned<T>>>, Error> {
+    let items = seq(node, &mut |n| Ok(spanned(n, each(n)?)))?;
+    Ok(spanned(node, items))
+}
+
+impl GranularToml {
+    /// Reads `{ sandbox_approval, rules, skill_approval?, request_permissions?, mcp_elicitations }`.
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[
+            ("sandbox_approval", 0),
+            ("rules", 1),
+            ("skill_approval", 2),
+            ("request_permissions", 3),
+            ("mcp_elicitations", 4),
+        ];
+        let mut flags: [Option<bool>; 5] = [None; 5];
+        let reader = StructReader::read(node, "struct GranularToml", NAMES, 5, false, &mut |i, n| {
+            if let Some(slot) = flags.get_mut(i) {
+                *slot = Some(boolean(n)?);
+            }
+            Ok(())
+        })?;
+        let [sandbox_approval, rules, skill_approval, request_permissions, mcp_elicitations] = flags;
+        let sandbox_approval = reader.required(0, "sandbox_approval", sandbox_approval)?;
+        let rules = reader.required(1, "rules", rules)?;
+        let mcp_elicitations = reader.required(4, "mcp_elicitations", mcp_elicitations)?;
+        reader.end()?;
+        Ok(Self {
+            sandbox_approval,
+            rules,
+            skill_approval: skill_approval.unwrap_or_default(),
+            request_permissions: request_permissions.unwrap_or_default(),
+            mcp_elicitations,
+        })
+    }
+}
+
+impl ApprovalPolicyToml {
+    /// Reads a kebab-case name or `{ granular = { … } }`.
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] =
+            &[("untrusted", 0), ("on-failure", 1), ("on-request", 2), ("granular", 3), ("never", 4)];
+        let v = variant(node, NAMES)?;
+        let value = match v.index {
+            3 => {
+                let inner = newtype(&v).map_err(|e| node.fail(e))?;
+                return GranularToml::from_toml(&inner).map(Self::Granular).map_err(|e| node.fail(e));
+            }
+            0 => Self::UnlessTrusted,
+            1 => Self::OnFailure,
+            2 => Self::OnRequest,
+            _ => Self::Never,
+        };
+        unit(&v).map_err(|e| node.fail(e))?;
+        Ok(value)
+    }
+}
+
+impl ApprovalsReviewerToml {
+    /// Reads `user` / `auto_review` (alias `guardian_subagent`).
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("user", 0), ("auto_review", 1), ("guardian_subagent", 1)];
+        Ok(if unit_enum(node, NAMES)? == 0 { Self::User } else { Self::AutoReview })
+    }
+}
+
+impl SandboxModeToml {
+    /// Reads a kebab-case sandbox mode.
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] =
+            &[("read-only", 0), ("workspace-write", 1), ("danger-full-access", 2), ("external-sandbox", 3)];
+        Ok(match unit_enum(node, NAMES)? {
+            0 => Self::ReadOnly,
+            1 => Self::WorkspaceWrite,
+            2 => Self::DangerFullAccess,
+            _ => Self::ExternalSandbox,
+        })
+    }
+}
+
+impl WebSearchModeToml {
+    /// Reads `disabled` / `cached` / `live`.
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("disabled", 0), ("cached", 1), ("live", 2)];
+        Ok(match unit_enum(node, NAMES)? {
+            0 => Self::Disabled,
+            1 => Self::Cached,
+            _ => Self::Live,
+        })
+    }
+}
+
+impl RemoteSandboxConfigToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("hostname_patterns", 0), ("allowed_sandbox_modes", 1)];
+        let (mut patterns, mut modes) = (None, None);
+        let r = StructReader::read(node, "struct RemoteSandboxConfigToml", NAMES, 2, false, &mut |i, n| {
+            if i == 0 {
+                patterns = Some(string_seq(n)?);
+            } else {
+                modes = Some(seq(n, &mut |m| SandboxModeToml::from_toml(m))?);
+            }
+            Ok(())
+        })?;
+        let hostname_patterns = r.required(0, "hostname_patterns", patterns)?;
+        Ok(Self { hostname_patterns, allowed_sandbox_modes: r.required(1, "allowed_sandbox_modes", modes)? })
+    }
+}
+
+impl ComputerUseToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut allow = None;
+        let r = StructReader::read(
+            node,
+            "struct ComputerUseToml",
+            &[("allow_locked_computer_use", 0)],
+            1,
+            false,
+            &mut |_, n| {
+                allow = Some(boolean(n)?);
+                Ok(())
+            },
+        )?;
+        Ok(Self { allow_locked_computer_use: r.optional(0, allow)? })
+    }
+}
+
+impl WindowsSandboxImplementation {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("elevated", 0), ("unelevated", 1)];
+        Ok(if unit_enum(node, NAMES)? == 0 { Self::Elevated } else { Self::Unelevated })
+    }
+}
+
+impl WindowsToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("allowed_sandbox_implementations", 0), ("sandbox_private_desktop", 1)];
+        let (mut implementations, mut desktop) = (None, None);
+        let r = StructReader::read(node, "struct WindowsToml", NAMES, 2, false, &mut |i, n| {
+            if i == 0 {
+                implementations = Some(seq(n, &mut |m| WindowsSandboxImplementation::from_toml(m))?);
+            } else {
+                desktop = Some(boolean(n)?);
+            }
+            Ok(())
+        })?;
+        let allowed_sandbox_implementations = r.optional(0, implementations)?;
+        Ok(Self { allowed_sandbox_implementations, sandbox_private_desktop: r.optional(1, desktop)? })
+    }
+}
+
+impl HookHandlerToml {
+    /// Reads an internally tagged handler (`type = "command" | "prompt" | "agent"`).
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const EXPECTING: &str = "internally tagged enum HookHandlerToml";
+        const TAGS: &[&str] = &["command", "prompt", "agent"];
+        let tag_of = |n: &Node<'_>| crate::tomlread::variant_identifier(n, TAGS);
+        let (tag, rest): (usize, Node<'_>) = match node.seen()? {
+            Seen::Map(entries) => {
+                let mut tag = None;
+                for e in &entries {
+                    if e.key == "type" {
+                        if tag.is_some() {
+                            return Err(node.fail(crate::tomlread::duplicate_field("type")));
+                        }
+                        tag = Some(tag_of(&e.value)?);
+                    } else {
+                        buffer(&e.value)?;
+                    }
+                }
+                let tag = tag.ok_or_else(|| node.fail(crate::tomlread::missing_field("type")))?;
+                (tag, node.clone())
+            }
+            Seen::Seq(items) => {
+                let first = items.first().ok_or_else(|| node.fail(crate::tomlread::missing_field("type")))?;
+                let tag = tag_of(first)?;
+                for item in items.iter().skip(1) {
+                    buffer(item)?;
+                }
+                let rest = items.get(1..).unwrap_or_default();
+                // Read after `deserialize_any` returned: the error gets the enclosing value's span.
+                return Self::variant_from_seq(node, tag, rest).map_err(Error::without_span);
+            }
+            other => return Err(node.fail(crate::tomlread::invalid_type(&other, EXPECTING))),
+        };
+        // Read after `deserialize_any` returned: the error gets the enclosing value's span.
+        Self::variant_from_map(&rest, tag).map_err(Error::without_span)
+    }
+}
+
+impl HookHandlerToml {
+    const COMMAND: &'static str = "struct variant HookHandlerToml::Command";
+
+    fn variant_from_map(node: &Node<'_>, tag: usize) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[
+            ("command", 0),
+            ("command_windows", 1),
+            ("commandWindows", 1),
+            ("timeout", 2),
+            ("async", 3),
+            ("statusMessage", 4),
+        ];
+        if tag != 0 {
+            StructReader::read(node, "struct variant", &[], 0, false, &mut |_, _| Ok(()))?;
+            return Ok(if tag == 1 { Self::Prompt {} } else { Self::Agent {} });
+        }
+        let (mut command, mut command_windows, mut timeout, mut run_async, mut status_message) =
+            (None, None, None, None, None);
+        let r = StructReader::read(node, Self::COMMAND, NAMES, 5, false, &mut |i, n| {
+            match i {
+                0 => command = Some(string(n)?),
+                1 => command_windows = Some(string(n)?),
+                2 => timeout = Some(crate::tomlread::unsigned(n, u64::MAX, "u64")?),
+                3 => run_async = Some(boolean(n)?),
+                _ => status_message = Some(string(n)?),
+            }
+            Ok(())
+        })?;
+        Ok(Self::Command {
+            command: r.required(0, "command", command)?,
+            command_windows,
+            timeout,
+            run_async: run_async.unwrap_or_default(),
+            status_message,
+        })
+    }
+
+    fn variant_from_seq(node: &Node<'_>, tag: usize, items: &[Node<'_>]) -> Result<Self, Error> {
+        let expected = if tag == 0 { 5 } else { 0 };
+        let result = if tag == 0 {
+            let at = |i: usize| items.get(i);
+            let command = match at(0) {
+                Some(n) => string(n)?,
+                None => {
+                    return Err(
+                        node.fail(crate::tomlread::invalid_length(0, &format!("{} with 5 elements", Self::COMMAND)))
+                    );
+                }
+            };
+            let command_windows = at(1).map(string).transpose()?;
+            let timeout = at(2).map(|n| crate::tomlread::unsigned(n, u64::MAX, "u64")).transpose()?;
+            let run_async = at(3).map(boolean).transpose()?.unwrap_or_default();
+            let status_message = at(4).map(string).transpose()?;
+            Self::Command { command, command_windows, timeout, run_async, status_message }
+        } else if tag == 1 {
+            Self::Prompt {}
+        } else {
+            Self::Agent {}
+        };
+        if items.len() > expected {
+            let plural = if expected == 1 { "" } else { "s" };
+            return Err(node.fail(crate::tomlread::invalid_length(
+                items.len(),
+                &format!("{expected} element{plural} in sequence"),
+            )));
+        }
+        Ok(result)
+    }
+}
+
+impl MatcherGroupToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("matcher", 0), ("hooks", 1)];
+        let (mut matcher, mut hooks) = (None, None);
+        StructReader::read(node, "struct MatcherGroupToml", NAMES, 2, false, &mut |i, n| {
+            if i == 0 {
+                matcher = Some(string(n)?);
+            } else {
+                hooks = Some(seq(n, &mut |h| HookHandlerToml::from_toml(h))?);
+            }
+            Ok(())
+        })?;
+        Ok(Self { matcher, hooks: hooks.unwrap_or_default() })
+    }
+}
+
+impl HooksToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[
+            ("managed_dir", 0),
+            ("windows_managed_dir", 1),
+            ("PreToolUse", 2),
+            ("PermissionRequest", 3),
+            ("PostToolUse", 4),
+            ("PreCompact", 5),
+            ("PostCompact", 6),
+            ("SessionStart", 7),
+            ("UserPromptSubmit", 8),
+            ("Stop", 9),
+        ];
+        let (mut managed_dir, mut windows_managed_dir) = (None, None);
+        let mut events: [Option<Vec<MatcherGroupToml>>; 8] = Default::default();
+        let r = StructReader::read(node, "struct HooksToml", NAMES, 10, false, &mut |i, n| {
+            match i {
+                0 => managed_dir = Some(string(n)?),
+                1 => windows_managed_dir = Some(string(n)?),
+                _ => {
+                    if let Some(slot) = events.get_mut(i - 2) {
+                        *slot = Some(seq(n, &mut |g| MatcherGroupToml::from_toml(g))?);
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        let managed_dir = r.optional(0, managed_dir)?;
+        let windows_managed_dir = r.optional(1, windows_managed_dir)?;
+        let [
+            pre_tool_use,
+            permission_request,
+            post_tool_use,
+            pre_compact,
+            post_compact,
+            session_start,
+            user_prompt_submit,
+            stop,
+        ] = events.map(Option::unwrap_or_default);
+        Ok(Self {
+            managed_dir,
+            windows_managed_dir,
+            pre_tool_use,
+            permission_request,
+            post_tool_use,
+            pre_compact,
+            post_compact,
+            session_start,
+            user_prompt_submit,
+            stop,
+        })
+    }
+}
+
+impl AppToolApproval {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("auto", 0), ("prompt", 1), ("approve", 2), ("writes", 3)];
+        Ok(match unit_enum(node, NAMES)? {
+            0 => Self::Auto,
+            1 => Self::Prompt,
+            2 => Self::Approve,
+            _ => Self::Writes,
+        })
+    }
+}
+
+impl AppToolToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut mode = None;
+        let r = StructReader::read(node, "struct AppToolToml", &[("approval_mode", 0)], 1, false, &mut |_, n| {
+            mode = Some(AppToolApproval::from_toml(n)?);
+            Ok(())
+        })?;
+        Ok(Self { approval_mode: r.optional(0, mode)? })
+    }
+}
+
+impl AppRequirementToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let (mut enabled, mut tools) = (None, None);
+        let r = StructReader::read(
+            node,
+            "struct AppRequirementToml",
+            &[("enabled", 0), ("tools", 1)],
+            2,
+            false,
+            &mut |i, n| {
+                if i == 0 {
+                    enabled = Some(boolean(n)?);
+                } else {
+                    tools = Some(map(n, &mut |e| AppToolToml::from_toml(&e.value))?);
+                }
+                Ok(())
+            },
+        )?;
+        let enabled = r.optional(0, enabled)?;
+        Ok(Self { enabled, tools: r.optional(1, tools)? })
+    }
+}
+
+impl MarketplaceSourceKind {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("git", 0), ("host_pattern", 1), ("local", 2)];
+        Ok(match unit_enum(node, NAMES)? {
+            0 => Self::Git,
+            1 => Self::HostPattern,
+            _ => Self::Local,
+        })
+    }
+}
+
+impl MarketplaceAllowedSourceToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("source", 0), ("url", 1), ("ref", 2), ("host_pattern", 3), ("path", 4)];
+        let mut source = None;
+        let mut strings: [Option<String>; 4] = Default::default();
+        let r = StructReader::read(node, "struct MarketplaceAllowedSourceToml", NAMES, 5, true, &mut |i, n| {
+            if i == 0 {
+                source = Some(MarketplaceSourceKind::from_toml(n)?);
+            } else if let Some(slot) = strings.get_mut(i - 1) {
+                *slot = Some(string(n)?);
+            }
+            Ok(())
+        })?;
+        let source = r.optional(0, source)?;
+        let [url, ref_name, host_pattern, path] = strings;
+        Ok(Self {
+            source,
+            url: r.optional(1, url)?,
+            ref_name: r.optional(2, ref_name)?,
+            host_pattern: r.optional(3, host_pattern)?,
+            path: r.optional(4, path)?,
+        })
+    }
+}
+
+impl MarketplacesToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("restrict_to_allowed_sources", 0), ("allowed_sources", 1)];
+        let (mut restrict, mut sources) = (None, None);
+        let r = StructReader::read(node, "struct MarketplacesToml", NAMES, 2, true, &mut |i, n| {
+            if i == 0 {
+                restrict = Some(boolean(n)?);
+            } else {
+                sources = Some(map(n, &mut |e| MarketplaceAllowedSourceToml::from_toml(&e.value))?);
+            }
+            Ok(())
+        })?;
+        Ok(Self { restrict_to_allowed_sources: r.optional(0, restrict)?, allowed_sources: sources.unwrap_or_default() })
+    }
+}
+
+impl ResidencyToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        unit_enum(node, &[("us", 0)])?;
+        Ok(Self::Us)
+    }
+}
+
+impl FilesystemToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut deny = None;
+        let r = StructReader::read(node, "struct FilesystemToml", &[("deny_read", 0)], 1, false, &mut |_, n| {
+            deny = Some(string_seq(n)?);
+            Ok(())
+        })?;
+        Ok(Self { deny_read: r.optional(0, deny)? })
+    }
+}
+
+impl PermissionsToml {
+    /// `filesystem` plus flattened profiles (serde buffers the others, then reads them as values).
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let entries = match node.seen()? {
+            Seen::Map(entries) => entries,
+            other => return Err(node.fail(crate::tomlread::invalid_type(&other, "struct PermissionsToml"))),
+        };
+        let mut filesystem = None;
+        let mut others = Vec::new();
+        for e in &entries {
+            if e.key == "filesystem" {
+                filesystem = Some(FilesystemToml::from_toml(&e.value).map_err(|err| node.fail(e.value.fail(err)))?);
+            } else {
+                buffer(&e.value)?;
+                others.push(e);
+            }
+        }
+        let mut profiles = BTreeMap::new();
+        for e in others {
+            let value = crate::tomlread::value(&e.value).map_err(|err| node.fail(err.without_span()))?;
+            profiles.insert(e.key.clone().into_owned(), value);
+        }
+        Ok(Self { filesystem, profiles })
+    }
+}
+
+impl RequirementsToml {
+    /// Reads a whole document (unknown keys ignored).
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[
+            ("allowed_approval_policies", 0),
+            ("allowed_approvals_reviewers", 1),
+            ("allowed_sandbox_modes", 2),
+            ("allowed_permission_profiles", 3),
+            ("default_permissions", 4),
+            ("allowed_permissions", 5),
+            ("remote_sandbox_config", 6),
+            ("allowed_web_search_modes", 7),
+            ("allow_managed_hooks_only", 8),
+            ("allow_appshots", 9),
+            ("allow_remote_control", 10),
+            ("computer_use", 11),
+            ("windows", 12),
+            ("features", 13),
+            ("feature_requirements", 13),
+            ("hooks", 14),
+            ("mcp_servers", 15),
+            ("plugins", 16),
+            ("marketplaces", 17),
+            ("apps", 18),
+            ("rules", 19),
+            ("enforce_residency", 20),
+            ("experimental_network", 21),
+            ("permissions", 22),
+            ("guardian_policy_config", 23),
+        ];
+        let mut d = Self::default();
+        StructReader::read(node, "struct RequirementsToml", NAMES, 24, false, &mut |i, n| {
+            match i {
+                0 => d.allowed_approval_policies = Some(spanned_seq(n, &mut |m| ApprovalPolicyToml::from_toml(m))?),
+                1 => {
+                    d.allowed_approvals_reviewers = Some(spanned_seq(n, &mut |m| ApprovalsReviewerToml::from_toml(m))?);
+                }
+                2 => d.allowed_sandbox_modes = Some(spanned_seq(n, &mut |m| SandboxModeToml::from_toml(m))?),
+                3 => d.allowed_permission_profiles = Some(spanned(n, bool_map(n)?)),
+                4 => d.default_permissions = Some(spanned_string(n)?),
+                5 => d.allowed_permissions = Some(spanned(n, string_seq(n)?)),
+                6 => d.remote_sandbox_config = Some(spanned_seq(n, &mut |m| RemoteSandboxConfigToml::from_toml(m))?),
+                7 => d.allowed_web_search_modes = Some(spanned_seq(n, &mut |m| WebSearchModeToml::from_toml(m))?),
+                8 => d.allow_managed_hooks_only = Some(spanned(n, boolean(n)?)),
+                9 => d.allow_appshots = Some(spanned(n, boolean(n)?)),
+                10 => d.allow_remote_control = Some(spanned(n, boolean(n)?)),
+                11 => d.computer_use = Some(spanned(n, ComputerUseToml::from_toml(n)?)),
+                12 => d.windows = Some(spanned(n, WindowsToml::from_toml(n)?)),
+                13 => d.features = Some(spanned(n, bool_map(n)?)),
+                14 => d.hooks = Some(spanned(n, HooksToml::from_toml(n)?)),
+                15 => d.mcp_servers = Some(spanned(n, map(n, &mut |e| McpServerRequirement::from_toml(&e.value))?)),
+                16 => d.plugins = Some(spanned(n, map(n, &mut |e| PluginRequirementsToml::from_toml(&e.value))?)),
+                17 => d.marketplaces = Some(spanned(n, MarketplacesToml::from_toml(n)?)),
+                18 => d.apps = Some(spanned(n, map(n, &mut |e| AppRequirementToml::from_toml(&e.value))?)),
+                19 => d.rules = Some(spanned(n, RequirementsRulesToml::from_toml(n)?)),
+                20 => d.enforce_residency = Some(spanned(n, ResidencyToml::from_toml(n)?)),
+                21 => d.network = Some(spanned(n, NetworkRequirementsToml::from_toml(n)?)),
+                22 => d.permissions = Some(spanned(n, PermissionsToml::from_toml(n)?)),
+                _ => d.guardian_policy_config = Some(spanned_string(n)?),
+            }
+            Ok(())
+        })?;
+        Ok(d)
+    }
 }
 
 #[cfg(test)]

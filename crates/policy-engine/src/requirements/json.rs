@@ -27,15 +27,15 @@ fn bool_map(m: &std::collections::BTreeMap<String, bool>) -> Json {
 }
 
 /// Converts a TOML value to JSON (datetimes as strings).
-pub fn toml_to_json(v: &toml::Value) -> Json {
+pub fn toml_to_json(v: &crate::tomlread::Value) -> Json {
     match v {
-        toml::Value::String(s) => Json::from(s.as_str()),
-        toml::Value::Integer(i) => Json::Int(*i),
-        toml::Value::Float(f) => Json::Float(*f),
-        toml::Value::Boolean(b) => Json::Bool(*b),
-        toml::Value::Datetime(d) => Json::from(d.to_string()),
-        toml::Value::Array(a) => Json::Array(a.iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Json::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+        crate::tomlread::Value::String(s) => Json::from(s.as_str()),
+        crate::tomlread::Value::Integer(i) => Json::Int(*i),
+        crate::tomlread::Value::Float(f) => Json::Float(*f),
+        crate::tomlread::Value::Boolean(b) => Json::Bool(*b),
+        crate::tomlread::Value::Datetime(d) => Json::from(d.to_string()),
+        crate::tomlread::Value::Array(a) => Json::Array(a.iter().map(toml_to_json).collect()),
+        crate::tomlread::Value::Table(t) => Json::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
     }
 }
 
@@ -124,6 +124,16 @@ fn permissions_json(p: &PermissionsToml) -> Json {
 /// `requirements` of `explain --json`: per present field `{"value","source","shadowed"?}`, in
 /// Codex's field order, values normalised (aliases resolved, legacy network lists converted).
 pub fn requirements_json(r: &EffectiveRequirements) -> Json {
+    render_requirements(r, true)
+}
+
+/// [`requirements_json`] with `rules` reduced to `{"prefix_rule_count": N}`: for views that show
+/// the count, so a 10,000-rule policy is not rendered on every evaluation.
+pub fn requirements_json_brief(r: &EffectiveRequirements) -> Json {
+    render_requirements(r, false)
+}
+
+fn render_requirements(r: &EffectiveRequirements, full_rules: bool) -> Json {
     let mut out = Json::object();
     let mut put = |key: &str, value: Option<Json>| {
         if let Some(v) = value {
@@ -236,7 +246,17 @@ pub fn requirements_json(r: &EffectiveRequirements) -> Json {
             field(s, Json::Object(apps))
         }),
     );
-    put("rules", r.rules.as_ref().map(|s| field(s, rules_json(&s.value))));
+    put(
+        "rules",
+        r.rules.as_ref().map(|s| {
+            let value = if full_rules {
+                rules_json(&s.value)
+            } else {
+                Json::object().with("prefix_rule_count", s.value.prefix_rules.get_ref().len())
+            };
+            field(s, value)
+        }),
+    );
     put("enforce_residency", r.enforce_residency.as_ref().map(|s| field(s, Json::from("us"))));
     put("experimental_network", r.network.as_ref().map(|s| field(s, s.value.to_json())));
     put("permissions", r.permissions.as_ref().map(|s| field(s, permissions_json(&s.value))));

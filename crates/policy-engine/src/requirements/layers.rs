@@ -2,14 +2,15 @@
 //! file, legacy `managed_config.toml`; per-field first-source-wins (V1, released and documented)
 //! or the newer TOML deep-merge stack (V2) as a selectable mode.
 
-use serde::Deserialize;
+use std::rc::Rc;
+
 use toml::Spanned;
 
 use crate::decision::Reviewer;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::requirements::document::{
-    ApprovalPolicyToml, ApprovalsReviewerToml, RequirementsToml, hostname_matches, normalize_hostname,
-    parse_requirements,
+    ApprovalPolicyToml, ApprovalsReviewerToml, ParsedRequirements, RequirementsToml, hostname_matches,
+    normalize_hostname, parse_requirements, read_requirements,
 };
 use crate::requirements::effective::{EffectiveRequirements, Sourced};
 use crate::requirements::source::{
@@ -18,6 +19,7 @@ use crate::requirements::source::{
 use crate::requirements::toml_text::render_table;
 use crate::requirements_rules::toml_error;
 use crate::settings::{ApprovalPolicy, SandboxMode};
+use crate::tomlread::{Error, Node, StructReader, Table, Value, spanned, unit_enum};
 
 /// Which kind of layer a text is; decides its precedence and its error texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,7 +39,7 @@ pub enum LayerKind {
 }
 
 /// One layer to combine: its kind, the source label Codex prints, and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct LayerInput {
     /// Kind (precedence and error texts).
     pub kind: LayerKind,
@@ -45,12 +47,34 @@ pub struct LayerInput {
     pub source: RequirementSource,
     /// The TOML text (for legacy layers: the `managed_config.toml` text).
     pub text: String,
+    /// `text` already parsed (without error) by [`parse_requirements`], so composing does not
+    /// parse it again; `None` makes [`compose`] parse `text` itself.
+    pub document: Option<Rc<RequirementsToml>>,
 }
 
+/// Equal kind, source and text; `document` is derived from `text`.
+impl PartialEq for LayerInput {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.source == other.source && self.text == other.text
+    }
+}
+
+impl Eq for LayerInput {}
+
 impl LayerInput {
+    /// Reuses `parsed`'s document for a V1 compose when `parsed` is the error-free parse of
+    /// this layer's `text`.
+    #[must_use]
+    pub fn with_parsed(mut self, parsed: &ParsedRequirements) -> Self {
+        if parsed.error().is_none() {
+            self.document = parsed.document.clone().map(Rc::new);
+        }
+        self
+    }
+
     /// The selected cloud policy (V1 label `cloud requirements`).
     pub fn cloud(text: impl Into<String>) -> Self {
-        Self { kind: LayerKind::Cloud, source: RequirementSource::Cloud, text: text.into() }
+        Self { kind: LayerKind::Cloud, source: RequirementSource::Cloud, text: text.into(), document: None }
     }
 
     /// A named cloud fragment (V2 label `enterprise-managed requirements <name> (<id>)`).
@@ -59,18 +83,19 @@ impl LayerInput {
             kind: LayerKind::Cloud,
             source: RequirementSource::EnterpriseManaged { id: id.to_owned(), name: name.to_owned() },
             text: text.into(),
+            document: None,
         }
     }
 
     /// macOS MDM requirements.
     pub fn mdm(text: impl Into<String>) -> Self {
-        Self { kind: LayerKind::Mdm, source: RequirementSource::mdm(), text: text.into() }
+        Self { kind: LayerKind::Mdm, source: RequirementSource::mdm(), text: text.into(), document: None }
     }
 
     /// The system file at `path` (default `/etc/codex/requirements.toml`).
     pub fn system(path: Option<&str>, text: impl Into<String>) -> Self {
         let path = path.unwrap_or(DEFAULT_SYSTEM_REQUIREMENTS_PATH).to_owned();
-        Self { kind: LayerKind::System, source: RequirementSource::System { path }, text: text.into() }
+        Self { kind: LayerKind::System, source: RequirementSource::System { path }, text: text.into(), document: None }
     }
 
     /// Legacy `managed_config.toml` file at `path` (default `/etc/codex/managed_config.toml`).
@@ -80,6 +105,7 @@ impl LayerInput {
             kind: LayerKind::LegacyManagedConfigFile,
             source: RequirementSource::LegacyManagedConfigFile { path },
             text: text.into(),
+            document: None,
         }
     }
 
@@ -89,12 +115,13 @@ impl LayerInput {
             kind: LayerKind::LegacyManagedConfigMdm,
             source: RequirementSource::LegacyManagedConfigMdm,
             text: text.into(),
+            document: None,
         }
     }
 
     /// A test layer labelled `<unspecified>`.
     pub fn unspecified(text: impl Into<String>) -> Self {
-        Self { kind: LayerKind::Unspecified, source: RequirementSource::Unknown, text: text.into() }
+        Self { kind: LayerKind::Unspecified, source: RequirementSource::Unknown, text: text.into(), document: None }
     }
 
     fn is_legacy(&self) -> bool {
@@ -207,22 +234,56 @@ fn v2_rank(kind: LayerKind) -> u8 {
 
 /// The legacy managed-config keys Codex reinterprets (its config `SandboxMode` has no
 /// `external-sandbox`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct LegacyManagedConfigToml {
     approval_policy: Option<Spanned<ApprovalPolicyToml>>,
     sandbox_mode: Option<Spanned<LegacySandboxMode>>,
     approvals_reviewer: Option<Spanned<ApprovalsReviewerToml>>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy)]
 enum LegacySandboxMode {
     ReadOnly,
     WorkspaceWrite,
     DangerFullAccess,
 }
 
+impl LegacyManagedConfigToml {
+    fn read(text: &str) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("approval_policy", 0), ("sandbox_mode", 1), ("approvals_reviewer", 2)];
+        let doc = crate::tomlread::parse(text)?;
+        let (mut approval_policy, mut sandbox_mode, mut approvals_reviewer) = (None, None, None);
+        let r = StructReader::read(
+            &Node::document(&doc),
+            "struct LegacyManagedConfigToml",
+            NAMES,
+            3,
+            false,
+            &mut |i, n| {
+                match i {
+                    0 => approval_policy = Some(spanned(n, ApprovalPolicyToml::from_toml(n)?)),
+                    1 => sandbox_mode = Some(spanned(n, LegacySandboxMode::from_toml(n)?)),
+                    _ => approvals_reviewer = Some(spanned(n, ApprovalsReviewerToml::from_toml(n)?)),
+                }
+                Ok(())
+            },
+        )?;
+        let approval_policy = r.optional(0, approval_policy)?;
+        let sandbox_mode = r.optional(1, sandbox_mode)?;
+        Ok(Self { approval_policy, sandbox_mode, approvals_reviewer: r.optional(2, approvals_reviewer)? })
+    }
+}
+
 impl LegacySandboxMode {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("read-only", 0), ("workspace-write", 1), ("danger-full-access", 2)];
+        Ok(match unit_enum(node, NAMES)? {
+            0 => Self::ReadOnly,
+            1 => Self::WorkspaceWrite,
+            _ => Self::DangerFullAccess,
+        })
+    }
+
     fn value(self) -> SandboxMode {
         match self {
             Self::ReadOnly => SandboxMode::ReadOnly,
@@ -238,7 +299,7 @@ fn legacy_to_requirements(
     layer: &LayerInput,
     with_reviewer: bool,
 ) -> Result<(EffectiveRequirements, LegacyConfigOverrides), Diagnostic> {
-    let parsed: LegacyManagedConfigToml = toml::from_str(&layer.text).map_err(|e| {
+    let parsed = LegacyManagedConfigToml::read(&layer.text).map_err(|e| {
         let mut d = toml_error(&e, &layer.source.label());
         d.code = "requirements/parse";
         d.message = format!("Failed to parse config requirements as TOML: {}", d.message);
@@ -288,6 +349,9 @@ fn merge_overrides(into: &mut LegacyConfigOverrides, lower: LegacyConfigOverride
 
 /// Parses one requirements layer with its kind's error text (V1 error surface, spec §2.2).
 fn parse_v1_layer(layer: &LayerInput) -> Result<RequirementsToml, Diagnostic> {
+    if let Some(document) = &layer.document {
+        return Ok(RequirementsToml::clone(document));
+    }
     let label = layer.source.label();
     let parsed = parse_requirements(&layer.text, &label);
     if let Some(error) = parsed.error() {
@@ -368,7 +432,7 @@ fn compose_v1(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirem
 /// One V2 layer ready for composition.
 struct V2Layer {
     source: RequirementSource,
-    regular: toml::Table,
+    regular: Table,
     doc: RequirementsToml,
 }
 
@@ -388,31 +452,32 @@ fn prepare_v2_layer(
     let source = layer.source.clone();
     let (mut regular, mut doc) = if layer.is_legacy() {
         let (reqs, _) = legacy_to_requirements(layer, true).map_err(|d| v2_parse_error(&source, &d.message, d.span))?;
-        let mut table = toml::Table::new();
+        let mut table = Table::new();
         if let Some(p) = &reqs.allowed_approval_policies {
             table.insert("allowed_approval_policies".into(), approval_list_value(&p.value));
         }
         if let Some(m) = &reqs.allowed_sandbox_modes {
             table.insert(
                 "allowed_sandbox_modes".into(),
-                toml::Value::Array(m.value.iter().map(|m| toml::Value::String(m.as_str().into())).collect()),
+                Value::Array(m.value.iter().map(|m| Value::String(m.as_str().into())).collect()),
             );
         }
         if let Some(r) = &reqs.allowed_approvals_reviewers {
             table.insert(
                 "allowed_approvals_reviewers".into(),
-                toml::Value::Array(r.value.iter().map(|r| toml::Value::String(r.as_str().into())).collect()),
+                Value::Array(r.value.iter().map(|r| Value::String(r.as_str().into())).collect()),
             );
         }
-        let doc = toml::from_str::<RequirementsToml>(&render_table(&table))
+        let doc = read_requirements(&render_table(&table))
             .map_err(|e| v2_parse_error(&source, e.message().trim_end(), None))?;
         (table, doc)
     } else {
         // Codex formats these with the toml error's `Display` (position and snippet included).
-        let table: toml::Table = toml::from_str(&layer.text)
-            .map_err(|e| v2_parse_error(&source, e.to_string().trim_end(), e.span().map(Span::from)))?;
-        if let Err(e) = toml::from_str::<RequirementsToml>(&layer.text) {
-            return Err(v2_parse_error(&source, e.to_string().trim_end(), e.span().map(Span::from)));
+        let text = &layer.text;
+        let table = crate::tomlread::parse_table(text)
+            .map_err(|e| v2_parse_error(&source, e.render(text).trim_end(), e.span().map(Span::from)))?;
+        if let Err(e) = read_requirements(text) {
+            return Err(v2_parse_error(&source, e.render(text).trim_end(), e.span().map(Span::from)));
         }
         let parsed = parse_requirements(&layer.text, &source.label());
         if let Some(e) = parsed.error() {
@@ -429,15 +494,13 @@ fn prepare_v2_layer(
     if let Some(modes) = &doc.allowed_sandbox_modes {
         regular.insert(
             "allowed_sandbox_modes".into(),
-            toml::Value::Array(
-                modes.get_ref().iter().map(|m| toml::Value::String(m.get_ref().value().as_str().into())).collect(),
-            ),
+            Value::Array(modes.get_ref().iter().map(|m| Value::String(m.get_ref().value().as_str().into())).collect()),
         );
     }
     regular.remove("rules");
     regular.remove("hooks");
-    if let Some(toml::Value::Table(perms)) = regular.get_mut("permissions") {
-        if let Some(toml::Value::Table(fs)) = perms.get_mut("filesystem") {
+    if let Some(Value::Table(perms)) = regular.get_mut("permissions") {
+        if let Some(Value::Table(fs)) = perms.get_mut("filesystem") {
             fs.remove("deny_read");
             if fs.is_empty() {
                 perms.remove("filesystem");
@@ -450,32 +513,32 @@ fn prepare_v2_layer(
     Ok(V2Layer { source, regular, doc })
 }
 
-fn approval_list_value(list: &[ApprovalPolicy]) -> toml::Value {
-    toml::Value::Array(
+fn approval_list_value(list: &[ApprovalPolicy]) -> Value {
+    Value::Array(
         list.iter()
             .map(|p| match p {
                 ApprovalPolicy::Granular(g) => {
-                    let mut inner = toml::Table::new();
-                    inner.insert("sandbox_approval".into(), toml::Value::Boolean(g.sandbox_approval));
-                    inner.insert("rules".into(), toml::Value::Boolean(g.rules));
-                    inner.insert("skill_approval".into(), toml::Value::Boolean(g.skill_approval));
-                    inner.insert("request_permissions".into(), toml::Value::Boolean(g.request_permissions));
-                    inner.insert("mcp_elicitations".into(), toml::Value::Boolean(g.mcp_elicitations));
-                    let mut outer = toml::Table::new();
-                    outer.insert("granular".into(), toml::Value::Table(inner));
-                    toml::Value::Table(outer)
+                    let mut inner = Table::new();
+                    inner.insert("sandbox_approval".into(), Value::Boolean(g.sandbox_approval));
+                    inner.insert("rules".into(), Value::Boolean(g.rules));
+                    inner.insert("skill_approval".into(), Value::Boolean(g.skill_approval));
+                    inner.insert("request_permissions".into(), Value::Boolean(g.request_permissions));
+                    inner.insert("mcp_elicitations".into(), Value::Boolean(g.mcp_elicitations));
+                    let mut outer = Table::new();
+                    outer.insert("granular".into(), Value::Table(inner));
+                    Value::Table(outer)
                 }
-                other => toml::Value::String(other.as_str().into()),
+                other => Value::String(other.as_str().into()),
             })
             .collect(),
     )
 }
 
 /// Config-style merge: tables merge key by key recursively, everything else is replaced.
-pub fn merge_toml(base: &mut toml::Table, overlay: &toml::Table) {
+pub fn merge_toml(base: &mut Table, overlay: &Table) {
     for (key, value) in overlay {
         match (base.get_mut(key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_toml(b, o),
+            (Some(Value::Table(b)), Value::Table(o)) => merge_toml(b, o),
             _ => {
                 base.insert(key.clone(), value.clone());
             }
@@ -486,7 +549,7 @@ pub fn merge_toml(base: &mut toml::Table, overlay: &toml::Table) {
 /// The V2 source of a regular field: the highest layer setting it; a composite when the winner
 /// is a table and several layers contributed tables.
 fn v2_field_source(layers: &[V2Layer], keys: &[&str]) -> (RequirementSource, Vec<RequirementSource>) {
-    let matching: Vec<(&RequirementSource, &toml::Value)> =
+    let matching: Vec<(&RequirementSource, &Value)> =
         layers.iter().filter_map(|l| keys.iter().find_map(|k| l.regular.get(*k)).map(|v| (&l.source, v))).collect();
     let Some((winner, value)) = matching.last() else {
         return (RequirementSource::Unknown, Vec::new());
@@ -525,11 +588,11 @@ fn compose_v2(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirem
     }
     // `prepared` is highest first; composition folds lowest first.
     prepared.reverse();
-    let mut merged = toml::Table::new();
+    let mut merged = Table::new();
     for layer in &prepared {
         merge_toml(&mut merged, &layer.regular);
     }
-    let doc: RequirementsToml = match toml::from_str(&render_table(&merged)) {
+    let doc: RequirementsToml = match read_requirements(&render_table(&merged)) {
         Ok(doc) => doc,
         Err(e) => {
             out.diagnostics.push(Diagnostic::error(

@@ -2,14 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
 use crate::json::Json;
 use crate::requirements::source::RequirementSource;
+use crate::tomlread::{Error, Node, Seen, StructReader, buffer, map, string};
 
 /// How an allowed server is identified: the key present selects the variant (untagged).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum McpServerIdentity {
     /// A stdio server, matched on its `command` string exactly (arguments are not compared).
     Command {
@@ -24,14 +22,14 @@ pub enum McpServerIdentity {
 }
 
 /// `[mcp_servers.<name>]`.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct McpServerRequirement {
     /// The required identity.
     pub identity: McpServerIdentity,
 }
 
 /// `[plugins."<plugin>@<marketplace>"]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PluginRequirementsToml {
     /// Servers this plugin may run.
     pub mcp_servers: Option<BTreeMap<String, McpServerRequirement>>,
@@ -171,4 +169,62 @@ pub fn plugins_json(map: &BTreeMap<String, PluginRequirementsToml>) -> Json {
             })
             .collect(),
     )
+}
+
+impl McpServerIdentity {
+    /// Reads the untagged identity: the first variant whose shape fits (`command`, then `url`).
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        buffer(node)?;
+        if let Some(command) = Self::single(node, "command") {
+            return Ok(Self::Command { command });
+        }
+        if let Some(url) = Self::single(node, "url") {
+            return Ok(Self::Url { url });
+        }
+        // Decided after the value was buffered: the error gets the enclosing value's span.
+        Err(Error::custom("data did not match any variant of untagged enum McpServerIdentity"))
+    }
+
+    /// A one-field struct variant read from buffered content: a table with `key` (serde's
+    /// untagged struct variants accept no array).
+    fn single(node: &Node<'_>, key: &'static str) -> Option<String> {
+        match node.seen().ok()? {
+            Seen::Map(_) => {
+                let mut value = None;
+                let names = [(key, 0)];
+                let r = StructReader::read(node, "struct variant", &names, 1, false, &mut |_, n| {
+                    value = Some(string(n)?);
+                    Ok(())
+                })
+                .ok()?;
+                r.required(0, key, value).ok()
+            }
+            _ => None,
+        }
+    }
+}
+
+impl McpServerRequirement {
+    /// Reads `{ identity = … }`.
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut identity = None;
+        let r = StructReader::read(node, "struct McpServerRequirement", &[("identity", 0)], 1, false, &mut |_, n| {
+            identity = Some(McpServerIdentity::from_toml(n)?);
+            Ok(())
+        })?;
+        Ok(Self { identity: r.required(0, "identity", identity)? })
+    }
+}
+
+impl PluginRequirementsToml {
+    /// Reads `{ mcp_servers = { … } }`.
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut servers = None;
+        let r =
+            StructReader::read(node, "struct PluginRequirementsToml", &[("mcp_servers", 0)], 1, false, &mut |_, n| {
+                servers = Some(map(n, &mut |e| McpServerRequirement::from_toml(&e.value))?);
+                Ok(())
+            })?;
+        Ok(Self { mcp_servers: r.optional(0, servers)? })
+    }
 }

@@ -3,14 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
-
 use crate::json::Json;
+use crate::tomlread::{Error, Node, StructReader, boolean, map, string_seq, unit_enum, unsigned};
 
 /// A domain pattern's permission.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DomainPermission {
     /// `allow`
     Allow,
@@ -29,8 +26,7 @@ impl DomainPermission {
 }
 
 /// A unix socket's permission (`allow` / `none` in the released generation).
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnixSocketPermission {
     /// `allow`
     Allow,
@@ -73,7 +69,7 @@ pub struct NetworkRequirementsToml {
     pub allow_local_binding: Option<bool>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 struct RawNetwork {
     enabled: Option<bool>,
     http_port: Option<u16>,
@@ -82,29 +78,85 @@ struct RawNetwork {
     dangerously_allow_non_loopback_proxy: Option<bool>,
     dangerously_allow_all_unix_sockets: Option<bool>,
     domains: Option<BTreeMap<String, DomainPermission>>,
-    #[serde(default)]
     allowed_domains: Option<Vec<String>>,
     managed_allowed_domains_only: Option<bool>,
-    #[serde(default)]
     denied_domains: Option<Vec<String>>,
     unix_sockets: Option<BTreeMap<String, UnixSocketPermission>>,
-    #[serde(default)]
     allow_unix_sockets: Option<Vec<String>>,
     allow_local_binding: Option<bool>,
 }
 
-impl<'de> Deserialize<'de> for NetworkRequirementsToml {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = RawNetwork::deserialize(deserializer)?;
+impl RawNetwork {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[
+            ("enabled", 0),
+            ("http_port", 1),
+            ("socks_port", 2),
+            ("allow_upstream_proxy", 3),
+            ("dangerously_allow_non_loopback_proxy", 4),
+            ("dangerously_allow_all_unix_sockets", 5),
+            ("domains", 6),
+            ("allowed_domains", 7),
+            ("managed_allowed_domains_only", 8),
+            ("denied_domains", 9),
+            ("unix_sockets", 10),
+            ("allow_unix_sockets", 11),
+            ("allow_local_binding", 12),
+        ];
+        let mut raw = Self::default();
+        let port = |n: &Node<'_>| unsigned(n, u64::from(u16::MAX), "u16").map(|p| u16::try_from(p).unwrap_or_default());
+        let r = StructReader::read(node, "struct RawNetwork", NAMES, 13, false, &mut |i, n| {
+            match i {
+                0 => raw.enabled = Some(boolean(n)?),
+                1 => raw.http_port = Some(port(n)?),
+                2 => raw.socks_port = Some(port(n)?),
+                3 => raw.allow_upstream_proxy = Some(boolean(n)?),
+                4 => raw.dangerously_allow_non_loopback_proxy = Some(boolean(n)?),
+                5 => raw.dangerously_allow_all_unix_sockets = Some(boolean(n)?),
+                6 => raw.domains = Some(map(n, &mut |e| DomainPermission::from_toml(&e.value))?),
+                7 => raw.allowed_domains = Some(string_seq(n)?),
+                8 => raw.managed_allowed_domains_only = Some(boolean(n)?),
+                9 => raw.denied_domains = Some(string_seq(n)?),
+                10 => raw.unix_sockets = Some(map(n, &mut |e| UnixSocketPermission::from_toml(&e.value))?),
+                11 => raw.allow_unix_sockets = Some(string_seq(n)?),
+                _ => raw.allow_local_binding = Some(boolean(n)?),
+            }
+            Ok(())
+        })?;
+        // serde's arity rule for an array written in place of the table (`#[serde(default)]`
+        // fields excepted).
+        for (index, set) in [
+            (0, raw.enabled.is_some()),
+            (1, raw.http_port.is_some()),
+            (2, raw.socks_port.is_some()),
+            (3, raw.allow_upstream_proxy.is_some()),
+            (4, raw.dangerously_allow_non_loopback_proxy.is_some()),
+            (5, raw.dangerously_allow_all_unix_sockets.is_some()),
+            (6, raw.domains.is_some()),
+            (8, raw.managed_allowed_domains_only.is_some()),
+            (10, raw.unix_sockets.is_some()),
+            (12, raw.allow_local_binding.is_some()),
+        ] {
+            if !set {
+                r.optional::<()>(index, None)?;
+            }
+        }
+        Ok(raw)
+    }
+}
+
+impl NetworkRequirementsToml {
+    /// Reads `[experimental_network]`: the canonical maps or the legacy lists, never both.
+    pub fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let raw = RawNetwork::from_toml(node)?;
+        let custom = |m: &str| Err(node.fail(Error::custom(m)));
         if raw.domains.is_some() && (raw.allowed_domains.is_some() || raw.denied_domains.is_some()) {
-            return Err(D::Error::custom(
+            return custom(
                 "`experimental_network.domains` cannot be combined with legacy `allowed_domains` or `denied_domains`",
-            ));
+            );
         }
         if raw.unix_sockets.is_some() && raw.allow_unix_sockets.is_some() {
-            return Err(D::Error::custom(
-                "`experimental_network.unix_sockets` cannot be combined with legacy `allow_unix_sockets`",
-            ));
+            return custom("`experimental_network.unix_sockets` cannot be combined with legacy `allow_unix_sockets`");
         }
         // Legacy lists: allowed first, then denied (so a pattern in both ends `deny`); explicit
         // empty lists are treated as unset.
@@ -167,5 +219,17 @@ impl NetworkRequirementsToml {
                     .map(|m| Json::Object(m.iter().map(|(k, v)| (k.clone(), Json::from(v.as_str()))).collect())),
             )
             .with_opt("allow_local_binding", self.allow_local_binding)
+    }
+}
+
+impl DomainPermission {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        Ok(if unit_enum(node, &[("allow", 0), ("deny", 1)])? == 0 { Self::Allow } else { Self::Deny })
+    }
+}
+
+impl UnixSocketPermission {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        Ok(if unit_enum(node, &[("allow", 0), ("none", 1)])? == 0 { Self::Allow } else { Self::None })
     }
 }

@@ -134,8 +134,17 @@ pub fn resolve_settings(
     composed: &ComposedRequirements,
     config: &UserConfig,
 ) -> Result<(Constraints, EffectiveSettings), Diagnostic> {
-    let reqs = composed.requirements.clone().unwrap_or_default();
-    let constraints = Constraints::build(&reqs).map_err(|(e, span)| {
+    let constraints = build_constraints(composed)?;
+    let settings = resolve_with_constraints(composed, &constraints, config)?;
+    Ok((constraints, settings))
+}
+
+/// The constraints of `composed` (they do not depend on the user's config), or the fatal error
+/// Codex would refuse to start with.
+pub fn build_constraints(composed: &ComposedRequirements) -> Result<Constraints, Diagnostic> {
+    let none = crate::requirements::effective::EffectiveRequirements::default();
+    let reqs = composed.requirements.as_ref().unwrap_or(&none);
+    Constraints::build(reqs).map_err(|(e, span)| {
         let source = match &e {
             ConstraintError::InvalidValue { source, .. } | ConstraintError::ExecPolicyParse { source, .. } => {
                 source.label()
@@ -147,7 +156,17 @@ pub fn resolve_settings(
             Some(span) => d.at(source, span),
             None => d.in_source(source),
         }
-    })?;
+    })
+}
+
+/// [`resolve_settings`] with the constraints [`build_constraints`] made for `composed`.
+pub fn resolve_with_constraints(
+    composed: &ComposedRequirements,
+    constraints: &Constraints,
+    config: &UserConfig,
+) -> Result<EffectiveSettings, Diagnostic> {
+    let none = crate::requirements::effective::EffectiveRequirements::default();
+    let reqs = composed.requirements.as_ref().unwrap_or(&none);
     let fatal = |m: String| Diagnostic::error("requirements/fallback-failed", m);
     let legacy = &composed.legacy_config;
 
@@ -251,7 +270,7 @@ pub fn resolve_settings(
         mcp_servers,
         startup_warnings,
     };
-    Ok((constraints, settings))
+    Ok(settings)
 }
 
 fn setting_json<T>(s: &Setting<T>, value: Json) -> Json {

@@ -1,10 +1,10 @@
-//! Renders a `toml::Table` back to TOML text, so a deep-merged table can be deserialized with the
-//! same span-carrying serde shapes as a parsed file (toml's value deserializer has no spans).
+//! Renders a [`crate::tomlread::Table`] back to TOML text, so a deep-merged table is read exactly
+//! like a parsed file (the same texts `toml::from_str` gave the merged table before).
 
 use std::fmt::Write as _;
 
 /// The table as TOML text: one `"key" = <inline value>` line per top-level key.
-pub fn render_table(table: &toml::Table) -> String {
+pub fn render_table(table: &crate::tomlread::Table) -> String {
     let mut out = String::new();
     for (key, value) in table {
         push_key(&mut out, key);
@@ -46,13 +46,13 @@ fn push_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-fn push_value(out: &mut String, value: &toml::Value) {
+fn push_value(out: &mut String, value: &crate::tomlread::Value) {
     match value {
-        toml::Value::String(s) => push_string(out, s),
-        toml::Value::Integer(i) => {
+        crate::tomlread::Value::String(s) => push_string(out, s),
+        crate::tomlread::Value::Integer(i) => {
             let _ = write!(out, "{i}");
         }
-        toml::Value::Float(f) => {
+        crate::tomlread::Value::Float(f) => {
             if f.is_nan() {
                 out.push_str("nan");
             } else if f.is_infinite() {
@@ -61,11 +61,11 @@ fn push_value(out: &mut String, value: &toml::Value) {
                 let _ = write!(out, "{f:?}");
             }
         }
-        toml::Value::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
-        toml::Value::Datetime(d) => {
+        crate::tomlread::Value::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
+        crate::tomlread::Value::Datetime(d) => {
             let _ = write!(out, "{d}");
         }
-        toml::Value::Array(items) => {
+        crate::tomlread::Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -75,7 +75,7 @@ fn push_value(out: &mut String, value: &toml::Value) {
             }
             out.push(']');
         }
-        toml::Value::Table(table) => {
+        crate::tomlread::Value::Table(table) => {
             out.push('{');
             for (i, (key, item)) in table.iter().enumerate() {
                 out.push_str(if i > 0 { ", " } else { " " });
@@ -95,9 +95,9 @@ mod tests {
     #[test]
     fn round_trips_nested_values() {
         let text = "a = [1, 2.5, \"x\\ny\"]\n[b.c]\nd = { e = true }\nf = {}\n";
-        let table: toml::Table = toml::from_str(text).unwrap_or_default();
+        let table = crate::tomlread::parse_table(text).unwrap_or_default();
         let rendered = render_table(&table);
-        let back: toml::Table = toml::from_str(&rendered).unwrap_or_default();
+        let back = crate::tomlread::parse_table(&rendered).unwrap_or_default();
         assert_eq!(table, back);
         assert!(!back.is_empty());
     }

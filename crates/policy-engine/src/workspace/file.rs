@@ -5,27 +5,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::requirements::document::{ParsedRequirements, parse_requirements};
 use crate::requirements::layers::{LayerInput, LayerKind};
 use crate::requirements_rules::toml_error;
+use crate::tomlread::{
+    Error, Node, Seen, StructReader, boolean, seq, spanned, spanned_string, spanned_string_seq, string,
+};
 use crate::workspace::internet::{InternetSettings, KNOWN_PRESETS};
 use crate::workspace::rbac::Permissions;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct WorkspaceFileToml {
     workspace: Option<Spanned<WorkspaceSectionToml>>,
-    #[serde(default)]
     roles: BTreeMap<Spanned<String>, Spanned<RoleToml>>,
-    #[serde(default)]
     groups: Vec<Spanned<GroupToml>>,
-    #[serde(default)]
     policies: BTreeMap<Spanned<String>, Spanned<PolicyToml>>,
-    #[serde(default)]
     policy_rules: Vec<Spanned<PolicyRuleToml>>,
     default_policy: Option<Spanned<DefaultPolicyToml>>,
     layers: Option<Spanned<LayersToml>>,
@@ -33,15 +30,13 @@ struct WorkspaceFileToml {
     internet: Option<Spanned<InternetToml>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct WorkspaceSectionToml {
     name: Option<String>,
     default_role: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct RoleToml {
     codex_local: Option<bool>,
     codex_cloud: Option<bool>,
@@ -49,83 +44,338 @@ struct RoleToml {
     agent_internet: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 struct GroupToml {
     name: Spanned<String>,
-    #[serde(default)]
     members: Vec<Spanned<String>>,
-    #[serde(default)]
     roles: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct PolicyToml {
     requirements: Option<Spanned<String>>,
     file: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 struct PolicyRuleToml {
     group: Spanned<String>,
     policy: Spanned<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 struct DefaultPolicyToml {
     policy: Spanned<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct TextSourceToml {
     requirements: Option<Spanned<String>>,
     file: Option<Spanned<String>>,
     path: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct LayersToml {
     mdm: Option<Spanned<TextSourceToml>>,
     system: Option<Spanned<TextSourceToml>>,
     legacy_managed_config: Option<Spanned<TextSourceToml>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct RulesFileToml {
     name: Option<String>,
     text: Option<Spanned<String>>,
     file: Option<Spanned<String>>,
-    #[serde(default)]
     trusted: bool,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct RulesSectionToml {
-    #[serde(default)]
     system: Vec<Spanned<RulesFileToml>>,
-    #[serde(default)]
     user: Vec<Spanned<RulesFileToml>>,
-    #[serde(default)]
     project: Vec<Spanned<RulesFileToml>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 struct InternetToml {
-    #[serde(default)]
     enabled: bool,
-    #[serde(default)]
     presets: Vec<Spanned<String>>,
-    #[serde(default)]
     allowed_domains: Vec<Spanned<String>>,
     allowed_methods: Option<Vec<Spanned<String>>>,
+}
+
+/// A `BTreeMap<Spanned<String>, Spanned<T>>`.
+fn spanned_map<T>(
+    node: &Node<'_>,
+    each: &mut dyn FnMut(&Node<'_>) -> Result<T, Error>,
+) -> Result<BTreeMap<Spanned<String>, Spanned<T>>, Error> {
+    match node.seen()? {
+        Seen::Map(entries) => {
+            let mut out = BTreeMap::new();
+            for e in &entries {
+                let Some(key_span) = e.key_span.clone() else {
+                    let seen = Seen::Str(e.key.clone());
+                    return Err(node.fail(crate::tomlread::invalid_type(&seen, "a spanned value")));
+                };
+                let value = each(&e.value).map_err(|err| node.fail(e.value.fail(err)))?;
+                out.insert(Spanned::new(key_span, e.key.clone().into_owned()), spanned(&e.value, value));
+            }
+            Ok(out)
+        }
+        other => Err(node.fail(crate::tomlread::invalid_type(&other, "a map"))),
+    }
+}
+
+/// Applies serde's arity rule for `Option` fields of a struct written as an array.
+fn optionals(r: &StructReader, set: &[(usize, bool)]) -> Result<(), Error> {
+    for (index, present) in set {
+        r.optional(*index, present.then_some(()))?;
+    }
+    Ok(())
+}
+
+impl WorkspaceFileToml {
+    fn read(text: &str) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[
+            ("workspace", 0),
+            ("roles", 1),
+            ("groups", 2),
+            ("policies", 3),
+            ("policy_rules", 4),
+            ("default_policy", 5),
+            ("layers", 6),
+            ("rules", 7),
+            ("internet", 8),
+        ];
+        let doc = crate::tomlread::parse(text)?;
+        let mut f = Self::default();
+        StructReader::read(&Node::document(&doc), "struct WorkspaceFileToml", NAMES, 9, true, &mut |i, n| {
+            match i {
+                0 => f.workspace = Some(spanned(n, WorkspaceSectionToml::from_toml(n)?)),
+                1 => f.roles = spanned_map(n, &mut |m| RoleToml::from_toml(m))?,
+                2 => f.groups = seq(n, &mut |m| Ok(spanned(m, GroupToml::from_toml(m)?)))?,
+                3 => f.policies = spanned_map(n, &mut |m| PolicyToml::from_toml(m))?,
+                4 => f.policy_rules = seq(n, &mut |m| Ok(spanned(m, PolicyRuleToml::from_toml(m)?)))?,
+                5 => f.default_policy = Some(spanned(n, DefaultPolicyToml::from_toml(n)?)),
+                6 => f.layers = Some(spanned(n, LayersToml::from_toml(n)?)),
+                7 => f.rules = Some(spanned(n, RulesSectionToml::from_toml(n)?)),
+                _ => f.internet = Some(spanned(n, InternetToml::from_toml(n)?)),
+            }
+            Ok(())
+        })?;
+        Ok(f)
+    }
+}
+
+impl WorkspaceSectionToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut w = Self::default();
+        let r = StructReader::read(
+            node,
+            "struct WorkspaceSectionToml",
+            &[("name", 0), ("default_role", 1)],
+            2,
+            true,
+            &mut |i, n| {
+                if i == 0 {
+                    w.name = Some(string(n)?);
+                } else {
+                    w.default_role = Some(spanned_string(n)?);
+                }
+                Ok(())
+            },
+        )?;
+        optionals(&r, &[(0, w.name.is_some()), (1, w.default_role.is_some())])?;
+        Ok(w)
+    }
+}
+
+impl RoleToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] =
+            &[("codex_local", 0), ("codex_cloud", 1), ("codex_admin", 2), ("agent_internet", 3)];
+        let mut flags: [Option<bool>; 4] = [None; 4];
+        let reader = StructReader::read(node, "struct RoleToml", NAMES, 4, true, &mut |i, n| {
+            if let Some(slot) = flags.get_mut(i) {
+                *slot = Some(boolean(n)?);
+            }
+            Ok(())
+        })?;
+        let [codex_local, codex_cloud, codex_admin, agent_internet] = flags;
+        Ok(Self {
+            codex_local: reader.optional(0, codex_local)?,
+            codex_cloud: reader.optional(1, codex_cloud)?,
+            codex_admin: reader.optional(2, codex_admin)?,
+            agent_internet: reader.optional(3, agent_internet)?,
+        })
+    }
+}
+
+impl GroupToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("name", 0), ("members", 1), ("roles", 2)];
+        let (mut name, mut members, mut roles) = (None, None, None);
+        let r = StructReader::read(node, "struct GroupToml", NAMES, 3, true, &mut |i, n| {
+            match i {
+                0 => name = Some(spanned_string(n)?),
+                1 => members = Some(spanned_string_seq(n)?),
+                _ => roles = Some(spanned_string_seq(n)?),
+            }
+            Ok(())
+        })?;
+        Ok(Self {
+            name: r.required(0, "name", name)?,
+            members: members.unwrap_or_default(),
+            roles: roles.unwrap_or_default(),
+        })
+    }
+}
+
+impl PolicyToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut p = Self::default();
+        let r = StructReader::read(
+            node,
+            "struct PolicyToml",
+            &[("requirements", 0), ("file", 1)],
+            2,
+            true,
+            &mut |i, n| {
+                if i == 0 {
+                    p.requirements = Some(spanned_string(n)?);
+                } else {
+                    p.file = Some(spanned_string(n)?);
+                }
+                Ok(())
+            },
+        )?;
+        optionals(&r, &[(0, p.requirements.is_some()), (1, p.file.is_some())])?;
+        Ok(p)
+    }
+}
+
+impl PolicyRuleToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let (mut group, mut policy) = (None, None);
+        let r =
+            StructReader::read(node, "struct PolicyRuleToml", &[("group", 0), ("policy", 1)], 2, true, &mut |i, n| {
+                if i == 0 {
+                    group = Some(spanned_string(n)?);
+                } else {
+                    policy = Some(spanned_string(n)?);
+                }
+                Ok(())
+            })?;
+        let group = r.required(0, "group", group)?;
+        Ok(Self { group, policy: r.required(1, "policy", policy)? })
+    }
+}
+
+impl DefaultPolicyToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut policy = None;
+        let r = StructReader::read(node, "struct DefaultPolicyToml", &[("policy", 0)], 1, true, &mut |_, n| {
+            policy = Some(spanned_string(n)?);
+            Ok(())
+        })?;
+        Ok(Self { policy: r.required(0, "policy", policy)? })
+    }
+}
+
+impl TextSourceToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        let mut t = Self::default();
+        let r = StructReader::read(
+            node,
+            "struct TextSourceToml",
+            &[("requirements", 0), ("file", 1), ("path", 2)],
+            3,
+            true,
+            &mut |i, n| {
+                match i {
+                    0 => t.requirements = Some(spanned_string(n)?),
+                    1 => t.file = Some(spanned_string(n)?),
+                    _ => t.path = Some(string(n)?),
+                }
+                Ok(())
+            },
+        )?;
+        optionals(&r, &[(0, t.requirements.is_some()), (1, t.file.is_some()), (2, t.path.is_some())])?;
+        Ok(t)
+    }
+}
+
+impl LayersToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("mdm", 0), ("system", 1), ("legacy_managed_config", 2)];
+        let mut l = Self::default();
+        let r = StructReader::read(node, "struct LayersToml", NAMES, 3, true, &mut |i, n| {
+            let source = Some(spanned(n, TextSourceToml::from_toml(n)?));
+            match i {
+                0 => l.mdm = source,
+                1 => l.system = source,
+                _ => l.legacy_managed_config = source,
+            }
+            Ok(())
+        })?;
+        optionals(&r, &[(0, l.mdm.is_some()), (1, l.system.is_some()), (2, l.legacy_managed_config.is_some())])?;
+        Ok(l)
+    }
+}
+
+impl RulesFileToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("name", 0), ("text", 1), ("file", 2), ("trusted", 3)];
+        let mut f = Self::default();
+        let r = StructReader::read(node, "struct RulesFileToml", NAMES, 4, true, &mut |i, n| {
+            match i {
+                0 => f.name = Some(string(n)?),
+                1 => f.text = Some(spanned_string(n)?),
+                2 => f.file = Some(spanned_string(n)?),
+                _ => f.trusted = boolean(n)?,
+            }
+            Ok(())
+        })?;
+        optionals(&r, &[(0, f.name.is_some()), (1, f.text.is_some()), (2, f.file.is_some())])?;
+        Ok(f)
+    }
+}
+
+impl RulesSectionToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] = &[("system", 0), ("user", 1), ("project", 2)];
+        let mut s = Self::default();
+        StructReader::read(node, "struct RulesSectionToml", NAMES, 3, true, &mut |i, n| {
+            let files = seq(n, &mut |m| Ok(spanned(m, RulesFileToml::from_toml(m)?)))?;
+            match i {
+                0 => s.system = files,
+                1 => s.user = files,
+                _ => s.project = files,
+            }
+            Ok(())
+        })?;
+        Ok(s)
+    }
+}
+
+impl InternetToml {
+    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+        const NAMES: &[(&str, usize)] =
+            &[("enabled", 0), ("presets", 1), ("allowed_domains", 2), ("allowed_methods", 3)];
+        let mut t = Self::default();
+        let r = StructReader::read(node, "struct InternetToml", NAMES, 4, true, &mut |i, n| {
+            match i {
+                0 => t.enabled = boolean(n)?,
+                1 => t.presets = spanned_string_seq(n)?,
+                2 => t.allowed_domains = spanned_string_seq(n)?,
+                _ => t.allowed_methods = Some(spanned_string_seq(n)?),
+            }
+            Ok(())
+        })?;
+        optionals(&r, &[(3, t.allowed_methods.is_some())])?;
+        Ok(t)
+    }
 }
 
 /// A name written in the workspace file, with where it is written.
@@ -347,7 +597,7 @@ fn content_offset(text: &str, s: &Spanned<String>) -> Option<usize> {
 /// error message; `source` names the workspace file in diagnostics.
 pub fn parse_workspace(text: &str, source: &str, resolve: &dyn Fn(&str) -> Result<String, String>) -> WorkspaceParse {
     let mut out = WorkspaceParse::default();
-    let file: WorkspaceFileToml = match toml::from_str(text) {
+    let file = match WorkspaceFileToml::read(text) {
         Ok(file) => file,
         Err(e) => {
             let mut d = toml_error(&e, source);

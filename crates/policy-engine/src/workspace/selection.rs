@@ -75,7 +75,7 @@ impl Workspace {
     /// The cloud layer of a selection (`None` when no policy applies or its text is missing).
     pub fn cloud_layer(&self, selection: &PolicySelection) -> Option<LayerInput> {
         let policy = self.policy(selection.name.as_deref()?)?;
-        policy.text.clone().map(LayerInput::cloud)
+        policy.text.clone().map(|text| LayerInput::cloud(text).with_parsed(&policy.parsed))
     }
 }
 

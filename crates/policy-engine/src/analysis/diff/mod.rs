@@ -507,12 +507,12 @@ pub fn detect_kind(name: &str, text: &str) -> FileKind {
     if extension.as_deref() == Some("rules") {
         return FileKind::Rules;
     }
-    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+    let Ok(table) = crate::tomlread::parse_table(text) else {
         return if extension.as_deref() == Some("toml") { FileKind::Requirements } else { FileKind::Rules };
     };
     let workspace_rules = table
         .get("rules")
-        .and_then(toml::Value::as_table)
+        .and_then(crate::tomlread::Value::as_table)
         .is_some_and(|r| ["system", "user", "project"].iter().any(|k| r.contains_key(*k)));
     if workspace_rules || WORKSPACE_KEYS.iter().any(|k| table.contains_key(*k)) {
         FileKind::Workspace
