@@ -228,6 +228,14 @@ fn evaluate_now(scheduler: &SharedScheduler, shown: &UseStateSetter<Shown>, forc
     if let Some(generation) = generation {
         lint_when_idle(scheduler, shown, generation, LINT_DELAY_MS);
     }
+    // The replaced workspace is freed after the new result is on screen.
+    let scheduler = Rc::clone(scheduler);
+    yew::platform::spawn_local(async move {
+        yew::platform::time::sleep(Duration::ZERO).await;
+        if let Ok(mut s) = scheduler.try_borrow_mut() {
+            s.session.release();
+        }
+    });
 }
 
 /// Runs the lint left out of evaluation `generation` after `delay_ms`, unless something was

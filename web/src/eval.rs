@@ -496,6 +496,9 @@ pub struct Session {
     current: Option<Prepared>,
     baseline: Option<Prepared>,
     lint: Option<Linted>,
+    /// Workspaces replaced by an edit: freeing a big one costs about as much as parsing it, so
+    /// it waits for [`Session::release`] instead of delaying the new result.
+    retired: Vec<Prepared>,
 }
 
 impl std::fmt::Debug for Session {
@@ -504,14 +507,21 @@ impl std::fmt::Debug for Session {
     }
 }
 
-fn prepared<'a>(slot: &'a mut Option<Prepared>, snapshot: &Snapshot) -> &'a Prepared {
+fn prepared<'a>(slot: &'a mut Option<Prepared>, snapshot: &Snapshot, retired: &mut Vec<Prepared>) -> &'a Prepared {
     if slot.as_ref().is_none_or(|p| p.borrow_owner().snapshot != *snapshot) {
-        *slot = Some(Prepared::build(snapshot));
+        retired.extend(slot.replace(Prepared::build(snapshot)));
     }
     slot.get_or_insert_with(|| Prepared::build(snapshot))
 }
 
 impl Session {
+    /// Frees the workspaces earlier edits replaced (call when idle); whether there were any.
+    pub fn release(&mut self) -> bool {
+        let any = !self.retired.is_empty();
+        self.retired.clear();
+        any
+    }
+
     /// Evaluates `project` for `view`, lint included.
     #[cfg(test)]
     pub fn evaluate(&mut self, project: &Project, view: View) -> Report {
@@ -524,7 +534,7 @@ impl Session {
     /// only, marked `lint_pending`, until a later call with `lint: true`.
     pub fn evaluate_with(&mut self, project: &Project, view: View, lint: bool) -> Report {
         let snapshot = project.snapshot();
-        let current = prepared(&mut self.current, &snapshot);
+        let current = prepared(&mut self.current, &snapshot, &mut self.retired);
         let parsed = current.borrow_owner();
         let fresh = self.lint.as_ref().is_some_and(|l| l.snapshot == snapshot);
         if lint && !fresh {
@@ -579,7 +589,7 @@ impl Session {
             self.baseline = None;
             return DiffView::NoBaseline;
         };
-        let old = prepared(&mut self.baseline, baseline);
+        let old = prepared(&mut self.baseline, baseline, &mut self.retired);
         let Some(new) = self.current.as_ref() else { return DiffView::Broken { side: "draft" } };
         let (Some(old_ev), Some(new_ev)) = (old.borrow_dependent().as_ref(), new.borrow_dependent().as_ref()) else {
             let side = if old.borrow_dependent().is_none() { "baseline" } else { "draft" };

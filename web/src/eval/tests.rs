@@ -232,3 +232,17 @@ fn caret_offsets_count_utf16_units() {
     assert_eq!(find_unique("abcabc", "abc"), None);
     assert_eq!(find_unique("abcab", "ca"), Some(2));
 }
+
+#[test]
+fn an_edit_retires_the_old_workspace_until_released() {
+    let mut project = example("acme");
+    let mut session = Session::default();
+    let before = session.evaluate(&project, View::Trace);
+    assert!(!session.release(), "nothing replaced yet");
+    let text = project.workspace.to_string().replace("Contractors", "Vendors");
+    project.workspace = text.into();
+    let after = session.evaluate(&project, View::Trace);
+    assert_ne!(trace(&before).policy.rule, trace(&after).policy.rule, "the edit took effect");
+    assert!(session.release(), "the replaced workspace waited for release");
+    assert!(!session.release());
+}

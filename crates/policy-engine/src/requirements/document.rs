@@ -616,8 +616,8 @@ pub fn wildcard_match(pattern: &[u8], text: &[u8]) -> bool {
 /// The outcome of parsing one document: the model (absent on a fatal error) and diagnostics.
 #[derive(Debug, Clone, Default)]
 pub struct ParsedRequirements {
-    /// The document, when it parsed.
-    pub document: Option<RequirementsToml>,
+    /// The document, when it parsed (shared: composing a workspace's layers reuses it).
+    pub document: Option<std::sync::Arc<RequirementsToml>>,
     /// Fatal errors (Codex would refuse to start) and warnings (e.g. ignored unknown keys).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -647,16 +647,21 @@ pub fn parse_requirements(text: &str, source: &str) -> ParsedRequirements {
             if let Some(e) = validate_document(&doc, source) {
                 out.diagnostics.push(e);
             } else {
-                out.document = Some(doc);
+                out.document = Some(std::sync::Arc::new(doc));
             }
         }
         Err(e) => out.diagnostics.push(toml_error(&e, source)),
     }
     // Only the keys and their spans matter here; the values are checked by the typed parse.
-    if ignore(&root).is_ok() {
-        for key in doc.get_ref().keys() {
-            out.diagnostics.extend(unknown_key_diagnostic(key.get_ref(), key.span().into(), source));
-        }
+    // Codex reads the keys as a map of ignored values, which fails on a number out of range
+    // anywhere; that whole-document walk is only needed when there is something to report.
+    let unknown: Vec<Diagnostic> = doc
+        .get_ref()
+        .keys()
+        .filter_map(|key| unknown_key_diagnostic(key.get_ref(), key.span().into(), source))
+        .collect();
+    if !unknown.is_empty() && ignore(&root).is_ok() {
+        out.diagnostics.extend(unknown);
     }
     out
 }

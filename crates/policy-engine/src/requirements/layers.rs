@@ -2,7 +2,7 @@
 //! file, legacy `managed_config.toml`; per-field first-source-wins (V1, released and documented)
 //! or the newer TOML deep-merge stack (V2) as a selectable mode.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use toml::Spanned;
 
@@ -49,7 +49,7 @@ pub struct LayerInput {
     pub text: String,
     /// `text` already parsed (without error) by [`parse_requirements`], so composing does not
     /// parse it again; `None` makes [`compose`] parse `text` itself.
-    pub document: Option<Rc<RequirementsToml>>,
+    pub document: Option<Arc<RequirementsToml>>,
 }
 
 /// Equal kind, source and text; `document` is derived from `text`.
@@ -67,7 +67,7 @@ impl LayerInput {
     #[must_use]
     pub fn with_parsed(mut self, parsed: &ParsedRequirements) -> Self {
         if parsed.error().is_none() {
-            self.document = parsed.document.clone().map(Rc::new);
+            self.document.clone_from(&parsed.document);
         }
         self
     }
@@ -368,7 +368,10 @@ fn parse_v1_layer(layer: &LayerInput) -> Result<RequirementsToml, Diagnostic> {
         };
         return Err(d);
     }
-    parsed.document.ok_or_else(|| Diagnostic::error("requirements/parse", "requirements document did not parse"))
+    parsed
+        .document
+        .map(Arc::unwrap_or_clone)
+        .ok_or_else(|| Diagnostic::error("requirements/parse", "requirements document did not parse"))
 }
 
 /// Applies `remote_sandbox_config` with a host that needs normalising first.
@@ -483,7 +486,7 @@ fn prepare_v2_layer(
         if let Some(e) = parsed.error() {
             return Err(v2_parse_error(&source, &e.message, e.span));
         }
-        let doc = parsed.document.unwrap_or_default();
+        let doc = parsed.document.map(Arc::unwrap_or_clone).unwrap_or_default();
         (table, doc)
     };
     if let Some(features) = regular.remove("feature_requirements") {

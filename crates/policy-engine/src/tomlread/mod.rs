@@ -572,6 +572,59 @@ pub enum Shape {
     Seq(usize),
 }
 
+/// Which fields of a struct were met, for serde's `duplicate field` error.
+struct FieldSet {
+    /// Up to 64 fields as bits (every struct here); a list beyond that.
+    bits: u64,
+    more: Vec<bool>,
+}
+
+impl FieldSet {
+    fn new(len: usize) -> Self {
+        Self { bits: 0, more: if len > 64 { vec![false; len] } else { Vec::new() } }
+    }
+
+    /// Marks field `index` as met; false when it already was.
+    fn insert(&mut self, index: usize) -> bool {
+        if index < 64 && self.more.is_empty() {
+            let bit = 1u64 << index;
+            let fresh = self.bits & bit == 0;
+            self.bits |= bit;
+            return fresh;
+        }
+        match self.more.get_mut(index) {
+            Some(slot) => !std::mem::replace(slot, true),
+            None => true,
+        }
+    }
+
+    /// One table entry of a struct: the field it names is read (once), an unknown key is skipped
+    /// or, with `deny_unknown`, an error spanned on the key.
+    fn read(
+        &mut self,
+        node: &Node<'_>,
+        e: &Entry<'_>,
+        names: &[(&'static str, usize)],
+        deny_unknown: bool,
+        field: &mut dyn FnMut(usize, &Node<'_>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        match names.iter().find(|(n, _)| *n == e.key) {
+            Some((_, index)) => {
+                if !self.insert(*index) {
+                    let canonical = names.iter().find(|(_, i)| i == index).map_or("", |(n, _)| *n);
+                    return Err(node.fail(duplicate_field(canonical)));
+                }
+                field(*index, &e.value).map_err(|err| node.fail(e.value.fail(err)))
+            }
+            None if deny_unknown => {
+                let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+                Err(unknown_field(&e.key, &all).at(e.key_span.clone()).or_span(node.span.as_ref()))
+            }
+            None => ignore(&e.value).map_err(|err| node.fail(err)),
+        }
+    }
+}
+
 /// A derive struct being read: its expecting text (`struct X`) and field count.
 pub struct StructReader {
     expecting: &'static str,
@@ -594,27 +647,26 @@ impl StructReader {
         deny_unknown: bool,
         field: &mut dyn FnMut(usize, &Node<'_>) -> Result<(), Error>,
     ) -> Result<Self, Error> {
+        // A document's table is walked in place (most reads are these; no entry list is built).
+        let in_place = match &node.src {
+            NodeSrc::Src(Src::DeTable(t)) => Some(*t),
+            NodeSrc::Src(Src::De(DeValue::Table(t))) => Some(t),
+            _ => None,
+        };
+        if let Some(table) = in_place {
+            let mut fields = FieldSet::new(len);
+            for (k, v) in table.iter() {
+                let entry =
+                    Entry { key: Cow::Borrowed(k.get_ref().as_ref()), key_span: Some(k.span()), value: Node::de(v) };
+                fields.read(node, &entry, names, deny_unknown, field)?;
+            }
+            return Ok(Self { expecting, len, shape: Shape::Map, span: node.span(), owned: false });
+        }
         let shape = match node.seen()? {
             Seen::Map(entries) => {
-                let mut seen = vec![false; len];
+                let mut fields = FieldSet::new(len);
                 for e in &entries {
-                    match names.iter().find(|(n, _)| *n == e.key) {
-                        Some((_, index)) => {
-                            if seen.get(*index).copied().unwrap_or(false) {
-                                let canonical = names.iter().find(|(_, i)| i == index).map_or("", |(n, _)| *n);
-                                return Err(node.fail(duplicate_field(canonical)));
-                            }
-                            if let Some(slot) = seen.get_mut(*index) {
-                                *slot = true;
-                            }
-                            field(*index, &e.value).map_err(|err| node.fail(e.value.fail(err)))?;
-                        }
-                        None if deny_unknown => {
-                            let all: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
-                            return Err(unknown_field(&e.key, &all).at(e.key_span.clone()).or_span(node.span.as_ref()));
-                        }
-                        None => ignore(&e.value).map_err(|err| node.fail(err))?,
-                    }
+                    fields.read(node, e, names, deny_unknown, field)?;
                 }
                 Shape::Map
             }
