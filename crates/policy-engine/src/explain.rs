@@ -182,7 +182,8 @@ pub struct PolicyContext {
     /// File rules with the requirements `[rules]` appended.
     pub command_policy: Policy,
     /// The constraints of `composed` (independent of the user's config; building them validates
-    /// and converts every requirements rule), or Codex's fatal error.
+    /// and converts every requirements rule), or Codex's fatal error. Their converted rules are
+    /// moved into `command_policy`.
     constraints: Result<Constraints, Diagnostic>,
     /// Settings per user config, which a grid or a diff would otherwise resolve once per cell.
     settings: RefCell<Vec<(UserConfig, Result<EffectiveSettings, Diagnostic>)>>,
@@ -276,12 +277,13 @@ impl<'w> Evaluator<'w> {
         }
         let options = LayerOptions { mode: self.options.merge_mode, host: key.1.clone(), ..LayerOptions::default() };
         let composed = compose(&layers, &options);
-        let constraints = build_constraints(&composed);
+        let mut constraints = build_constraints(&composed);
         let mut command_policy = self.file_rules.policy.clone();
         // Invalid `[rules]` make Codex refuse to start (the constraints carry that error); the
         // rules are still shown when another requirement is what fails.
-        let converted = match &constraints {
-            Ok(c) => c.exec_policy.as_ref().map(|(rules, _)| rules.clone()),
+        let converted = match &mut constraints {
+            // Moved, not copied: resolving settings never reads the converted rules.
+            Ok(c) => c.exec_policy.take().map(|(rules, _)| rules),
             Err(_) => composed
                 .requirements
                 .as_ref()

@@ -655,7 +655,7 @@ impl StructReader {
         };
         if let Some(table) = in_place {
             let mut fields = FieldSet::new(len);
-            for (k, v) in table.iter() {
+            for (k, v) in table {
                 let entry =
                     Entry { key: Cow::Borrowed(k.get_ref().as_ref()), key_span: Some(k.span()), value: Node::de(v) };
                 fields.read(node, &entry, names, deny_unknown, field)?;
