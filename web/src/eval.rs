@@ -25,7 +25,7 @@ use policy_engine::shell::render_command;
 use policy_engine::workspace::file::{TextOrigin, Workspace};
 use policy_engine::workspace::rbac::RoleBasis;
 use policy_engine::workspace::selection::PolicyVia;
-use policy_engine::workspace::{WorkspaceParse, parse_workspace};
+use policy_engine::workspace::{WorkspaceParse, parse_workspace_after};
 use policy_engine::{Decision, Diagnostic, LineIndex, PathContext, RuleOrigin, Severity, Span};
 use self_cell::self_cell;
 use yew::AttrValue;
@@ -475,7 +475,9 @@ self_cell!(
 );
 
 impl Prepared {
-    fn build(snapshot: &Snapshot) -> Prepared {
+    /// Parses `snapshot`, re-reading policies from `previous` (the workspace before the edit)
+    /// where only part of them changed.
+    fn build(snapshot: &Snapshot, previous: Option<&Workspace>) -> Prepared {
         let docs = Rc::clone(&snapshot.docs);
         let resolve = move |path: &str| -> Result<String, String> {
             docs.iter()
@@ -483,7 +485,7 @@ impl Prepared {
                 .map(|d| d.text.to_string())
                 .ok_or_else(|| "there is no file of that name in this workspace; add it with “New file”".to_owned())
         };
-        let parse = parse_workspace(&snapshot.workspace, WORKSPACE_DOC, &resolve);
+        let parse = parse_workspace_after(&snapshot.workspace, WORKSPACE_DOC, &resolve, previous);
         Prepared::new(Parsed { snapshot: snapshot.clone(), parse }, |p| {
             p.parse.workspace.as_ref().map(|ws| Evaluator::new(ws, ExplainOptions::default(), PathContext::default()))
         })
@@ -509,9 +511,10 @@ impl std::fmt::Debug for Session {
 
 fn prepared<'a>(slot: &'a mut Option<Prepared>, snapshot: &Snapshot, retired: &mut Vec<Prepared>) -> &'a Prepared {
     if slot.as_ref().is_none_or(|p| p.borrow_owner().snapshot != *snapshot) {
-        retired.extend(slot.replace(Prepared::build(snapshot)));
+        let next = Prepared::build(snapshot, slot.as_ref().and_then(|p| p.borrow_owner().parse.workspace.as_ref()));
+        retired.extend(slot.replace(next));
     }
-    slot.get_or_insert_with(|| Prepared::build(snapshot))
+    slot.get_or_insert_with(|| Prepared::build(snapshot, None))
 }
 
 impl Session {

@@ -225,7 +225,8 @@ impl RequirementsRulesToml {
 }
 
 impl PrefixRuleToml {
-    fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
+    /// Reads one `prefix_rules` entry.
+    pub(crate) fn from_toml(node: &Node<'_>) -> Result<Self, Error> {
         const NAMES: &[(&str, usize)] = &[("pattern", 0), ("decision", 1), ("justification", 2), ("reviewer", 3)];
         let (mut pattern, mut decision, mut justification, mut reviewer) = (None, None, None, None);
         let r = StructReader::read(node, "struct PrefixRuleToml", NAMES, 4, false, &mut |i, n| {

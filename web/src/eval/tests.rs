@@ -246,3 +246,34 @@ fn an_edit_retires_the_old_workspace_until_released() {
     assert!(session.release(), "the replaced workspace waited for release");
     assert!(!session.release());
 }
+
+#[test]
+fn a_session_after_rule_edits_reports_what_a_fresh_one_does() {
+    // acme's contractors policy with 40 more rules, edited inside one rule at a time: the session
+    // re-reads only that rule; every report must equal a fresh session's.
+    let mut project = example("acme");
+    let doc = "contractors.requirements.toml";
+    let base = project.text_of(doc).expect("contractors policy").to_string();
+    let extra: String = (0..40)
+        .map(|i| format!("  {{ pattern = [{{ token = \"tool{i}\" }}, {{ any_of = [\"run\", \"exec\"] }}], decision = \"prompt\" }},\n"))
+        .collect();
+    let Some(at) = base.find("prefix_rules = [\n").map(|i| i + "prefix_rules = [\n".len()) else {
+        panic!("no prefix_rules array in {doc}")
+    };
+    let text = [&base[..at], extra.as_str(), &base[at..]].concat();
+    project.set_text(doc, text.clone().into());
+    project.scenario.command = "tool7 run".into();
+    let mut session = Session::default();
+    let first = session.evaluate(&project, View::Trace);
+    assert_eq!(trace(&first).decision, Some(Decision::Prompt), "{:?}", first.problems);
+    for (from, to, decision) in [("\"tool7\"", "\"tool7x\"", None), ("\"tool3\" }", "\"tool7\" }", Some(Decision::Prompt))] {
+        let edited = text.replacen(from, to, 1);
+        project.set_text(doc, edited.into());
+        let incremental = session.evaluate(&project, View::Trace);
+        let fresh = Session::default().evaluate(&project, View::Trace);
+        assert_eq!(incremental, fresh, "{from} → {to}");
+        if let Some(d) = decision {
+            assert_eq!(trace(&incremental).decision, Some(d));
+        }
+    }
+}

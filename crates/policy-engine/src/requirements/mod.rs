@@ -4,7 +4,8 @@
 //! top-level value) → [`layers::compose`] (cloud / MDM / system / legacy layers, per-field V1 or
 //! deep-merge V2, every field with its source and the layers it shadowed) →
 //! [`constraints::Constraints::build`] → [`settings::resolve_settings`] (the user's explicit
-//! config resolved with Codex's fallback warnings). [`json`] renders each stage for
+//! config resolved with Codex's fallback warnings). [`reparse::reparse_requirements`] re-reads a
+//! document after an edit, reusing the previous parse where that is exact. [`json`] renders each stage for
 //! `codex-policy explain --json`; [`lint`] finds what Codex rejects or silently ignores.
 
 pub mod constraints;
@@ -16,6 +17,7 @@ pub mod layers;
 pub mod lint;
 pub mod mcp;
 pub mod network;
+pub mod reparse;
 pub mod settings;
 pub mod source;
 pub mod toml_text;

@@ -164,6 +164,13 @@ pub fn parse(text: &str) -> Result<Document<'_>, Error> {
     DeTable::parse(text).map_err(Error::from)
 }
 
+/// The value of `key` when it is the document's only key.
+pub fn only_value<'a>(doc: &'a Document<'a>, key: &str) -> Option<Node<'a>> {
+    let table = doc.get_ref();
+    let (k, v) = table.iter().next()?;
+    (table.len() == 1 && k.get_ref().as_ref() == key).then(|| Node::de(v))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Nodes
 

@@ -10,6 +10,7 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::requirements::document::{ParsedRequirements, parse_requirements};
 use crate::requirements::layers::{LayerInput, LayerKind};
+use crate::requirements::reparse::reparse_requirements;
 use crate::requirements_rules::toml_error;
 use crate::tomlread::{
     Error, Node, Seen, StructReader, boolean, seq, spanned, spanned_string, spanned_string_seq, string,
@@ -596,6 +597,18 @@ fn content_offset(text: &str, s: &Spanned<String>) -> Option<usize> {
 /// Parses a workspace file. `resolve(path)` returns the text of a `file = "…"` reference or an
 /// error message; `source` names the workspace file in diagnostics.
 pub fn parse_workspace(text: &str, source: &str, resolve: &dyn Fn(&str) -> Result<String, String>) -> WorkspaceParse {
+    parse_workspace_after(text, source, resolve, None)
+}
+
+/// [`parse_workspace`] after an edit: each policy document that `previous` (the parse before the
+/// edit) also has, under the same name and label, is re-read with
+/// [`crate::requirements::reparse::reparse_requirements`], which reuses what is unchanged.
+pub fn parse_workspace_after(
+    text: &str,
+    source: &str,
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+    previous: Option<&Workspace>,
+) -> WorkspaceParse {
     let mut out = WorkspaceParse::default();
     let file = match WorkspaceFileToml::read(text) {
         Ok(file) => file,
@@ -684,7 +697,14 @@ pub fn parse_workspace(text: &str, source: &str, resolve: &dyn Fn(&str) -> Resul
             parsed: ParsedRequirements::default(),
         };
         if let Some(t) = &wp.text {
-            wp.parsed = parse_requirements(t, &wp.label());
+            let label = wp.label();
+            let before = previous
+                .and_then(|ws| ws.policies.iter().find(|p| p.name == wp.name && p.label() == label))
+                .and_then(|p| Some((p.text.as_deref()?, &p.parsed)));
+            wp.parsed = match before {
+                Some((old_text, old)) => reparse_requirements(old_text, old, t, &label),
+                None => parse_requirements(t, &label),
+            };
         }
         ws.policies.push(wp);
     }

@@ -12,7 +12,7 @@ pub mod lint;
 pub mod rbac;
 pub mod selection;
 
-pub use file::{Workspace, WorkspaceParse, WorkspacePolicy, parse_workspace};
+pub use file::{Workspace, WorkspaceParse, WorkspacePolicy, parse_workspace, parse_workspace_after};
 pub use internet::{InternetDecision, InternetSettings, check_internet, internet_json};
 pub use rbac::{DENIED_MESSAGE, Identity, Permissions, identity_json, identity_members};
 pub use selection::{PolicySelection, PolicyVia, policy_json};
