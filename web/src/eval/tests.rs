@@ -266,7 +266,9 @@ fn a_session_after_rule_edits_reports_what_a_fresh_one_does() {
     let mut session = Session::default();
     let first = session.evaluate(&project, View::Trace);
     assert_eq!(trace(&first).decision, Some(Decision::Prompt), "{:?}", first.problems);
-    for (from, to, decision) in [("\"tool7\"", "\"tool7x\"", None), ("\"tool3\" }", "\"tool7\" }", Some(Decision::Prompt))] {
+    for (from, to, decision) in
+        [("\"tool7\"", "\"tool7x\"", None), ("\"tool3\" }", "\"tool7\" }", Some(Decision::Prompt))]
+    {
         let edited = text.replacen(from, to, 1);
         project.set_text(doc, edited.into());
         let incremental = session.evaluate(&project, View::Trace);
