@@ -254,9 +254,10 @@ fn a_session_after_rule_edits_reports_what_a_fresh_one_does() {
     let mut project = example("acme");
     let doc = "contractors.requirements.toml";
     let base = project.text_of(doc).expect("contractors policy").to_string();
-    let extra: String = (0..40)
+    let extra = (0..40)
         .map(|i| format!("  {{ pattern = [{{ token = \"tool{i}\" }}, {{ any_of = [\"run\", \"exec\"] }}], decision = \"prompt\" }},\n"))
-        .collect();
+        .collect::<Vec<_>>()
+        .concat();
     let Some(at) = base.find("prefix_rules = [\n").map(|i| i + "prefix_rules = [\n".len()) else {
         panic!("no prefix_rules array in {doc}")
     };
