@@ -13,7 +13,7 @@ mkdir -p "$work"
 if [ -z "${BIN:-}" ]; then
   cargo build --quiet --locked --profile native -p policy-cli
 fi
-bin="${BIN:-target/native/codex-policy}"
+bin="${BIN:-${CARGO_TARGET_DIR:-target}/native/codex-policy}"
 
 python3 - "$work" "$commands" "$rules" <<'PY'
 import json, random, sys

@@ -18,7 +18,7 @@ remap+=" --remap-path-prefix=$PWD=."
 export RUSTFLAGS="${RUSTFLAGS:-}$remap"
 cargo build --quiet --locked --release --target wasm32-unknown-unknown -p policy-wasm
 rm -rf "$out" && mkdir -p "$out"
-wasm-bindgen --target web --out-dir "$out" --out-name codex_policy target/wasm32-unknown-unknown/release/policy_wasm.wasm
+wasm-bindgen --target web --out-dir "$out" --out-name codex_policy "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/policy_wasm.wasm"
 wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$out/codex_policy_bg.wasm" -o "$out/codex_policy_bg.wasm"
 cp crates/policy-wasm/js/index.js crates/policy-wasm/js/index.d.ts crates/policy-wasm/js/package.json \

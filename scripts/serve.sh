@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 scripts/build-web.sh
 cargo build --quiet --profile native -p policy-cli
-exec target/native/codex-policy serve --dir dist --port "${PORT:-8080}"
+exec "${CARGO_TARGET_DIR:-target}/native/codex-policy" serve --dir dist --port "${PORT:-8080}"
