@@ -6,16 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 out=crates/policy-wasm/pkg
-# The same path remapping as scripts/build-web.sh: no home directory in panic locations, and equal
-# RUSTFLAGS let the two builds share compiled dependencies instead of rebuilding each other's.
-remap=""
-for src in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
-  remap+=" --remap-path-prefix=${src%/}=crates"
-done
-rust_commit=$(rustc -vV | sed -n 's/^commit-hash: //p')
-[ -n "$rust_commit" ] && remap+=" --remap-path-prefix=/rustc/$rust_commit=rust"
-remap+=" --remap-path-prefix=$PWD=."
-export RUSTFLAGS="${RUSTFLAGS:-}$remap"
+# The same path remapping for both wasm builds (see the file).
+source scripts/remap-rustflags.sh
 cargo build --quiet --locked --release --target wasm32-unknown-unknown -p policy-wasm
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out" --out-name codex_policy "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/policy_wasm.wasm"

@@ -6,16 +6,8 @@ cd "$(dirname "$0")/.."
 
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-# Panic locations embed source paths; shorten them so the wasm carries neither this machine's
-# home directory nor ~10 KB of repeated prefixes (registry sources and the Rust library).
-remap=""
-for src in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
-  remap+=" --remap-path-prefix=${src%/}=crates"
-done
-rust_commit=$(rustc -vV | sed -n 's/^commit-hash: //p')
-[ -n "$rust_commit" ] && remap+=" --remap-path-prefix=/rustc/$rust_commit=rust"
-remap+=" --remap-path-prefix=$PWD=."
-export RUSTFLAGS="${RUSTFLAGS:-}$remap"
+# The same path remapping for both wasm builds (see the file).
+source scripts/remap-rustflags.sh
 
 trunk build --release --offline "$@"
 

@@ -29,6 +29,11 @@ const FLAGS = [
   '--disable-dev-shm-usage',
 ];
 
+/** Debian's Chromium, headless, with the flags above. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
 /** An example file, verbatim. */
 export const example = (name) => readFileSync(join(ROOT, 'examples', name), 'utf8');
 
@@ -45,8 +50,9 @@ export async function startHarness() {
     throw new Error(`${DIST}/index.html is missing: build it first with scripts/build-web.sh`);
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const server = await serve(DIST, BASE);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const served = await serve({ [BASE]: DIST });
+  const server = { ...served, url: `${served.origin}${BASE}` };
+  const browser = await launchChromium();
   return {
     server,
     browser,

@@ -1,5 +1,7 @@
-// A tiny static file server for the end-to-end tests: serves dist/ under a sub-path on 127.0.0.1
-// (random port), so the tests also prove that dist/ works below any path. Node built-ins only.
+// The tiny static file server of the browser tests (the app's end-to-end tests, the JS package's
+// and the docs element's): 127.0.0.1 on a random port, Node built-ins only. Serving dist/ under a
+// sub-path also proves that dist/ works below any path. It adds no headers beyond the content
+// type, so each page's own <meta> Content Security Policy is what the browser enforces.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -12,26 +14,29 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
+  '.toml': 'text/plain; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
 };
 
 /**
- * Starts serving `root` at `http://127.0.0.1:<port><base>`; `base` starts and ends with `/`.
- * Resolves to `{ url, close() }`. Adds no headers beyond the content type, so the page's own
- * <meta> Content Security Policy is what the browser enforces.
+ * Serves each `mounts` entry (`{ '/url/prefix/': '/dir' }`; prefixes start and end with `/`) on one
+ * origin. `delay(path)` may return a promise that holds a response back (to look at a page before
+ * its wasm arrives). Resolves to `{ origin, close() }`.
  */
-export async function serve(root, base = '/') {
+export async function serve(mounts, { delay = () => null } = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
     }
-    if (!path.startsWith(base)) {
+    const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
+    if (!prefix) {
       res.writeHead(404).end('not found');
       return;
     }
-    let file = normalize(join(root, path.slice(base.length)));
+    const root = mounts[prefix];
+    let file = normalize(join(root, path.slice(prefix.length)));
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403).end();
       return;
@@ -39,6 +44,7 @@ export async function serve(root, base = '/') {
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
+      await delay(path);
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': body.length,
@@ -46,17 +52,15 @@ export async function serve(root, base = '/') {
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
-      res.writeHead(404).end('not found');
+      if (!res.headersSent) res.writeHead(404).end('not found');
     }
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
-  const { port } = server.address();
   return {
-    origin: `http://127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}${base}`,
+    origin: `http://127.0.0.1:${server.address().port}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
