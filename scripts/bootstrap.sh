@@ -19,6 +19,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The standard library's source: both wasm builds rebuild std for size (scripts/wasm-build-env.sh).
+if [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library/std" ]; then
+  log "adding rust component rust-src"
+  rustup component add rust-src
+fi
+
 if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
   log "installing trunk $TRUNK_VERSION (about 7 minutes on 2 cores)"
   cargo install trunk --version "$TRUNK_VERSION" --locked

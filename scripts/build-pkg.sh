@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 out=crates/policy-wasm/pkg
-# The same path remapping for both wasm builds (see the file).
-source scripts/remap-rustflags.sh
+# The compiler settings both wasm builds share (see the file).
+source scripts/wasm-build-env.sh
 cargo build --quiet --locked --release --target wasm32-unknown-unknown -p policy-wasm
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out" --out-name codex_policy "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/policy_wasm.wasm"

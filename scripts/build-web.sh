@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-# The same path remapping for both wasm builds (see the file).
-source scripts/remap-rustflags.sh
+# The compiler settings both wasm builds share (see the file).
+source scripts/wasm-build-env.sh
 
 trunk build --release --offline "$@"
 
