@@ -83,9 +83,17 @@ pub fn print_stdout(text: &str) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("stdout: {e}");
+        print_stderr(&format!("stdout: {e}"));
         std::process::exit(i32::from(crate::EXIT_BAD_INPUT));
     }
+}
+
+/// Writes one line to stderr. Unlike `eprintln!`, which panics when stderr's reader went away
+/// (`2>&1 | head -1`), a failed write is dropped: the exit code still tells.
+pub fn print_stderr(line: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(line.as_bytes()).and_then(|()| err.write_all(b"\n"));
 }
 
 /// One line for a diagnostic: `path:line:col: message` (or `path: message` without a span).

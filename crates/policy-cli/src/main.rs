@@ -65,7 +65,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("{message}");
+            crate::input::print_stderr(&message);
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }

@@ -281,6 +281,47 @@ fn a_closed_stdout_is_not_a_panic() {
 }
 
 #[test]
+fn a_closed_stderr_is_not_a_panic() {
+    let ws = acme("workspace.toml");
+    let bad_batch: Vec<u8> = "not json\n{\"argv\":[]}\n".repeat(5_000).into_bytes();
+    let s = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    // (what, arguments, stdin, the exit code it must end with)
+    let cases: Vec<(Invocation<'_>, i32)> = vec![
+        (("a missing file", s(&["check", "-r", "/nonexistent/x.rules", "ls"]), None), 2),
+        (
+            (
+                "a missing workspace",
+                s(&["explain", "--workspace", "/nonexistent/ws.toml", "--user", "a@b", "ls"]),
+                None,
+            ),
+            2,
+        ),
+        (("check --batch, bad lines", s(&["check", "-r", &acme("team.rules"), "--batch"]), Some(&bad_batch)), 2),
+        (("lint", s(&["lint", "--workspace", &ws]), None), 0),
+    ];
+    for ((what, args, stdin), code) in cases {
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end of stderr first: every diagnostic write fails (EPIPE).
+        drop(child.stderr.take());
+        if let Some(bytes) = stdin {
+            let mut pipe = child.stdin.take().unwrap();
+            let bytes = bytes.to_vec();
+            std::thread::spawn(move || {
+                let _ = pipe.write_all(&bytes);
+            });
+        }
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{what}: {status:?} (101 is a panic)");
+    }
+}
+
+#[test]
 fn bad_flags_and_values_are_one_line_errors() {
     let ws = acme("workspace.toml");
     let s = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();

@@ -91,7 +91,7 @@ fn run_batch(policy: &Policy, options: &MatchOptions, pretty: bool) -> ExitCode 
                 Err(format!("invalid batch line: input too large: longer than {} bytes", crate::input::MAX_LINE_BYTES))
             }
             Err(e) => {
-                eprintln!("stdin:{number}: {e}");
+                crate::input::print_stderr(&format!("stdin:{number}: {e}"));
                 bad += 1;
                 break;
             }
@@ -112,7 +112,7 @@ fn run_batch(policy: &Policy, options: &MatchOptions, pretty: bool) -> ExitCode 
             }
             Err(message) => {
                 bad += 1;
-                eprintln!("stdin:{number}: {message}");
+                crate::input::print_stderr(&format!("stdin:{number}: {message}"));
                 rendered.push_str(
                     &policy_engine::json::Json::object()
                         .with(
@@ -131,7 +131,7 @@ fn run_batch(policy: &Policy, options: &MatchOptions, pretty: bool) -> ExitCode 
     }
     let _ = out.flush();
     if bad > 0 {
-        eprintln!("{bad} of {total} lines could not be evaluated");
+        crate::input::print_stderr(&format!("{bad} of {total} lines could not be evaluated"));
         ExitCode::from(crate::EXIT_BAD_INPUT)
     } else {
         ExitCode::SUCCESS

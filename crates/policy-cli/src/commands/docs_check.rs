@@ -66,12 +66,12 @@ pub fn run(args: &DocsCheckArgs) -> Result<ExitCode, String> {
     print_stdout(&report.output);
     if !report.problems.is_empty() {
         for problem in &report.problems {
-            eprintln!("{problem}");
+            crate::input::print_stderr(problem);
         }
         return Ok(ExitCode::from(2));
     }
     if report.examples == 0 {
-        eprintln!("docs-check: no examples found in {} file(s)", files.len());
+        crate::input::print_stderr(&format!("docs-check: no examples found in {} file(s)", files.len()));
         return Ok(ExitCode::from(2));
     }
     if report.mismatches.is_empty() {
@@ -82,9 +82,12 @@ pub fn run(args: &DocsCheckArgs) -> Result<ExitCode, String> {
         Ok(ExitCode::SUCCESS)
     } else {
         for mismatch in &report.mismatches {
-            eprintln!("{mismatch}");
+            crate::input::print_stderr(mismatch);
         }
-        eprintln!("docs-check: {} of {} example(s) differ from the engine", report.failed_examples, report.examples);
+        crate::input::print_stderr(&format!(
+            "docs-check: {} of {} example(s) differ from the engine",
+            report.failed_examples, report.examples
+        ));
         Ok(ExitCode::from(1))
     }
 }

@@ -179,7 +179,10 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
         crate::input::print_stdout(&render_text(&explanation, &workspace, &scenario, &sources));
     }
     for note in notes {
-        eprintln!("warning: {}", render_diagnostic(&note, &sources.iter().collect::<Vec<_>>()));
+        crate::input::print_stderr(&format!(
+            "warning: {}",
+            render_diagnostic(&note, &sources.iter().collect::<Vec<_>>())
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! `codex-policy serve`: serves the built playground (`dist/`) on 127.0.0.1 with the same strict
 //! Content-Security-Policy the page declares. Static files only; nothing is ever uploaded.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
@@ -47,14 +47,35 @@ pub fn run(args: &ServeArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The most of a request's line and headers read (browsers send 1–2 KB); a longer head gets 431.
+const MAX_REQUEST_HEAD: u64 = 16 * 1024;
+/// How long a connection may take to send its request head before it is dropped.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
+    stream.set_read_timeout(Some(REQUEST_TIMEOUT))?;
+    let mut reader = BufReader::new(stream.try_clone()?.take(MAX_REQUEST_HEAD));
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Drain headers; we need none of them.
+    // Drain headers; we need none of them. A head that reaches the limit without its blank line
+    // (or a line cut off there) is refused instead of read on without end.
     let mut header = String::new();
-    while reader.read_line(&mut header)? > 2 {
+    let mut complete = request_line.ends_with('\n');
+    while complete {
         header.clear();
+        if reader.read_line(&mut header)? == 0 || !header.ends_with('\n') {
+            complete = false;
+        } else if header.trim_end().is_empty() {
+            break;
+        }
+    }
+    if !complete {
+        respond(&mut stream, 431, "text/plain", b"request header fields too large", false)?;
+        // Lingering close: closing with unread input would reset the connection, and the client's
+        // stack may drop the answer. Half-close, then discard what is still coming (bounded).
+        stream.shutdown(std::net::Shutdown::Write)?;
+        std::io::copy(&mut (&stream).take(1 << 20), &mut std::io::sink())?;
+        return Ok(());
     }
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
@@ -131,6 +152,7 @@ fn respond(
     let reason = match status {
         200 => "OK",
         404 => "Not Found",
+        431 => "Request Header Fields Too Large",
         _ => "Method Not Allowed",
     };
     let header = format!(
@@ -175,5 +197,36 @@ mod tests {
         assert_eq!(resolve(&root, "/../etc/passwd"), None);
         assert_eq!(resolve(&root, "/%2e%2e/etc/passwd"), None);
         assert_eq!(resolve(&root, "/missing.js"), None);
+    }
+
+    /// One request through `handle` on a real loopback socket; returns the status line.
+    fn status_of(root: &Path, request: &[u8]) -> String {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let root = root.to_path_buf();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let _ = handle(stream, &root);
+        });
+        let mut client = TcpStream::connect(addr).unwrap();
+        // The server may answer and close before every byte of an oversized head is sent.
+        let _ = client.write_all(request);
+        let mut response = String::new();
+        let _ = BufReader::new(client).read_line(&mut response);
+        server.join().unwrap();
+        response.trim_end().to_owned()
+    }
+
+    #[test]
+    fn a_request_head_is_bounded() {
+        let root = std::env::temp_dir().join(format!("codex-policy-serve-head-{}", std::process::id()));
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("index.html"), "x").unwrap();
+        let root = root.canonicalize().unwrap();
+        assert_eq!(status_of(&root, b"GET / HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n"), "HTTP/1.1 200 OK");
+        let huge = format!("GET / HTTP/1.1\r\nCookie: {}\r\n\r\n", "a".repeat(64 * 1024));
+        assert_eq!(status_of(&root, huge.as_bytes()), "HTTP/1.1 431 Request Header Fields Too Large");
+        let long_target = format!("GET /{} HTTP/1.1\r\n\r\n", "b".repeat(32 * 1024));
+        assert_eq!(status_of(&root, long_target.as_bytes()), "HTTP/1.1 431 Request Header Fields Too Large");
     }
 }

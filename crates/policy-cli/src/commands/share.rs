@@ -60,10 +60,10 @@ pub fn run(args: &ShareArgs) -> Result<ExitCode, String> {
     let link = format!("{}#v1.{}", args.base, encode(&project));
     print_stdout(&format!("{link}\n"));
     if link.len() > LONG_LINK {
-        eprintln!(
+        crate::input::print_stderr(&format!(
             "warning: the link is {} characters long; chat tools may cut links longer than {LONG_LINK}",
             link.len()
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }
