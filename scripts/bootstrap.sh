@@ -36,11 +36,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# wasm-opt from the npm binaryen package (Debian's binaryen 108 cannot read current rustc output)
-# and playwright-core (drives the system Chromium in end-to-end tests), both pinned in tools/package-lock.json.
-if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -d tools/node_modules/playwright-core ] \
+# wasm-opt from the npm binaryen package (Debian's binaryen 108 cannot read current rustc output),
+# terser (minifies dist/'s JavaScript) and playwright-core (drives the system Chromium in end-to-end
+# tests), all pinned in tools/package-lock.json.
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -x tools/node_modules/.bin/terser ] \
+   || [ ! -d tools/node_modules/playwright-core ] \
    || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
-  log "installing npm tools (binaryen, playwright-core)"
+  log "installing npm tools (binaryen, terser, playwright-core)"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
