@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::requirements::document::{ApprovalPolicyToml, ApprovalsReviewerToml, SandboxModeToml, WebSearchModeToml};
 use crate::requirements::mcp::{ConfiguredMcpServer, McpTransport};
 use crate::requirements::settings::UserConfig;
-use crate::tomlread::{Error, Node, StructReader, Table, Value, bool_map, map, string};
+use crate::tomlread::{Error, Node, StructReader, Table, Value, bool_map, ignore, map, string};
 
 /// The keys of `config.toml` that requirements constrain; everything else is ignored, like the
 /// rest of a real `config.toml` is for policy purposes.
@@ -18,6 +18,9 @@ struct ConfigToml {
     approvals_reviewer: Option<ApprovalsReviewerToml>,
     features: BTreeMap<String, bool>,
     mcp_servers: BTreeMap<String, McpServerToml>,
+    default_permissions: Option<String>,
+    /// `[permissions.<name>]` profiles: only their names matter to requirements.
+    permissions: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -35,15 +38,19 @@ impl ConfigToml {
             ("approvals_reviewer", 3),
             ("features", 4),
             ("mcp_servers", 5),
+            ("default_permissions", 6),
+            ("permissions", 7),
         ];
         let mut c = Self::default();
-        StructReader::read(node, "struct ConfigToml", NAMES, 6, false, &mut |i, n| {
+        StructReader::read(node, "struct ConfigToml", NAMES, 8, false, &mut |i, n| {
             match i {
                 0 => c.approval_policy = Some(ApprovalPolicyToml::from_toml(n)?),
                 1 => c.sandbox_mode = Some(SandboxModeToml::from_toml(n)?),
                 2 => c.web_search = Some(WebSearchModeToml::from_toml(n)?),
                 3 => c.approvals_reviewer = Some(ApprovalsReviewerToml::from_toml(n)?),
                 4 => c.features = bool_map(n)?,
+                6 => c.default_permissions = Some(string(n)?),
+                7 => c.permissions = map(n, &mut |e| ignore(&e.value))?.into_keys().collect(),
                 _ => c.mcp_servers = map(n, &mut |e| McpServerToml::from_toml(&e.value))?,
             }
             Ok(())
@@ -91,6 +98,8 @@ pub fn user_config_from_table(table: &Table) -> Result<UserConfig, String> {
         approvals_reviewer: parsed.approvals_reviewer.map(ApprovalsReviewerToml::value),
         features: parsed.features,
         mcp_servers,
+        default_permissions: parsed.default_permissions,
+        permission_profiles: parsed.permissions,
     })
 }
 

@@ -13,6 +13,7 @@
 //! layers = [{ kind = "unspecified", text = '''allowed_approval_policies = ["untrusted"]''' }]
 //! # layer kinds: cloud, fragment (id, name), mdm, system (path), legacy_file (path), legacy_mdm, unspecified
 //! config = { approval_policy = "never", features = { apps = true }, mcp_servers = [{ name = "x", command = "c" }] }
+//! # also: default_permissions = "p", permissions = { p = { extends = ":workspace" } }
 //! expect_requirements = { allowed_approval_policies = '{"value":["untrusted"],"source":"<unspecified>"}' }
 //! expect_absent = ["allowed_sandbox_modes"]     # fields that must not be set
 //! expect_constraints = { approval_policy = '{"fallback":"untrusted",...}' }
@@ -78,6 +79,10 @@ pub struct ConfigCase {
     features: BTreeMap<String, bool>,
     #[serde(default)]
     mcp_servers: Vec<McpCase>,
+    default_permissions: Option<String>,
+    /// `[permissions.<name>]` profiles as in config.toml (only the names are used).
+    #[serde(default)]
+    permissions: BTreeMap<String, toml::Value>,
 }
 
 /// An expected lint diagnostic.
@@ -194,6 +199,8 @@ pub fn user_config(c: &ConfigCase) -> Result<UserConfig, String> {
                 Ok(ConfiguredMcpServer { name: m.name.clone(), transport, plugin: m.plugin.clone() })
             })
             .collect::<Result<_, _>>()?,
+        default_permissions: c.default_permissions.clone(),
+        permission_profiles: c.permissions.keys().cloned().collect(),
     })
 }
 

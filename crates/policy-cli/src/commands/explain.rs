@@ -220,6 +220,9 @@ pub fn render_text(e: &Explanation, workspace: &Workspace, scenario: &Scenario, 
                 settings.sandbox_mode.source.label()
             ),
         );
+        if let Some(profile) = &settings.permission_profile {
+            line(&mut out, "", &format!("default_permissions={} ({})", profile.value, profile.source.label()));
+        }
     }
     if let Some(assessment) = &e.command {
         line(&mut out, "command", &policy_engine::shell::render_command(&scenario.argv));

@@ -200,6 +200,9 @@ pub struct ComposedRequirements {
     pub layers: Vec<LayerReport>,
     /// Errors (Codex refuses to start) and warnings.
     pub diagnostics: Vec<Diagnostic>,
+    /// The merge generation that composed these layers (it also decides which permission-profile
+    /// fields Codex reads).
+    pub mode: MergeMode,
 }
 
 impl ComposedRequirements {
@@ -382,10 +385,12 @@ fn apply_host(doc: &mut RequirementsToml, host: Option<&str>) -> Option<usize> {
 /// Combines `layers` as Codex does in `options.mode`. Layers may be given in any order; they are
 /// sorted by precedence (ties keep their given order, so cloud fragments are given highest-first).
 pub fn compose(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirements {
-    match options.mode {
+    let mut out = match options.mode {
         MergeMode::PerField => compose_v1(layers, options),
         MergeMode::DeepMerge => compose_v2(layers, options),
-    }
+    };
+    out.mode = options.mode;
+    out
 }
 
 fn compose_v1(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirements {

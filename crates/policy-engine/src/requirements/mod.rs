@@ -17,6 +17,7 @@ pub mod layers;
 pub mod lint;
 pub mod mcp;
 pub mod network;
+pub mod permissions;
 pub mod reparse;
 pub mod settings;
 pub mod source;

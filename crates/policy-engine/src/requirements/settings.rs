@@ -13,6 +13,7 @@ use crate::requirements::effective::Sourced;
 use crate::requirements::features::{Feature, FeatureSet};
 use crate::requirements::layers::ComposedRequirements;
 use crate::requirements::mcp::{ConfiguredMcpServer, McpServerOutcome, evaluate_mcp_servers, mcp_outcome_json};
+use crate::requirements::permissions::select_permission_profile;
 use crate::requirements::source::RequirementSource;
 use crate::settings::{ApprovalPolicy, SandboxMode, WebSearchMode};
 
@@ -31,6 +32,10 @@ pub struct UserConfig {
     pub features: BTreeMap<String, bool>,
     /// Configured MCP servers (including plugin-provided ones).
     pub mcp_servers: Vec<ConfiguredMcpServer>,
+    /// `default_permissions`: the permission profile the user selects.
+    pub default_permissions: Option<String>,
+    /// The names of the user's `[permissions.<name>]` profiles, sorted.
+    pub permission_profiles: Vec<String>,
 }
 
 /// Where a setting's value came from.
@@ -83,6 +88,9 @@ pub struct EffectiveSettings {
     pub features: Vec<(String, Setting<bool>)>,
     /// MCP servers and what the allowlists did to them.
     pub mcp_servers: Vec<McpServerOutcome>,
+    /// The selected permission profile (`default_permissions`), when profiles are in play
+    /// ([`select_permission_profile`]).
+    pub permission_profile: Option<Setting<String>>,
     /// Every startup warning, in Codex's order (settings, then feature-requirement warnings).
     pub startup_warnings: Vec<String>,
 }
@@ -231,6 +239,9 @@ pub fn resolve_with_constraints(
         }
         None => (configured, None),
     };
+    // Codex selects the permission profile after the feature requirements and before it applies
+    // the other constraints' fallbacks (core/src/config/mod.rs @ 03564ba8).
+    let permission_profile = select_permission_profile(composed.mode, reqs, config, legacy.sandbox_mode.is_some())?;
     let configured_features: Vec<Feature> = config.features.keys().filter_map(|k| Feature::for_key(k)).collect();
     let mut features: Vec<(Feature, Setting<bool>)> = Vec::new();
     let mut mentioned: Vec<Feature> = configured_features.clone();
@@ -261,6 +272,7 @@ pub fn resolve_with_constraints(
         startup_warnings.push(w.clone());
     }
     startup_warnings.extend(feature_warnings);
+    startup_warnings.extend(permission_profile.as_ref().and_then(|p| p.warning.clone()));
     let settings = EffectiveSettings {
         approval_policy,
         approvals_reviewer,
@@ -268,6 +280,7 @@ pub fn resolve_with_constraints(
         web_search,
         features: features.into_iter().map(|(f, s)| (f.key().to_owned(), s)).collect(),
         mcp_servers,
+        permission_profile,
         startup_warnings,
     };
     Ok(settings)
@@ -294,6 +307,7 @@ pub fn approval_policy_json(p: ApprovalPolicy) -> Json {
 }
 
 /// `settings` of `codex-policy explain --json`: per setting `{"value","source","warning"?}`,
+/// the selected permission profile under `default_permissions` (when profiles are in play),
 /// features under `features`, MCP servers under `mcp_servers`.
 pub fn settings_json(s: &EffectiveSettings) -> Json {
     let mut out = Json::object()
@@ -301,6 +315,9 @@ pub fn settings_json(s: &EffectiveSettings) -> Json {
         .with("approvals_reviewer", setting_json(&s.approvals_reviewer, s.approvals_reviewer.value.as_str().into()))
         .with("sandbox_mode", setting_json(&s.sandbox_mode, s.sandbox_mode.value.as_str().into()))
         .with("web_search", setting_json(&s.web_search, s.web_search.value.as_str().into()));
+    if let Some(p) = &s.permission_profile {
+        out.push("default_permissions", setting_json(p, p.value.as_str().into()));
+    }
     if !s.features.is_empty() {
         out.push(
             "features",
