@@ -259,25 +259,41 @@ fn a_closed_stdout_is_not_a_panic() {
         ("--help", s(&["--help"]), None),
     ];
     for (what, args, stdin) in cases {
-        let mut child = Command::new(BIN)
-            .args(&args)
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Close the reading end before the command writes anything: every write fails (EPIPE).
-        drop(child.stdout.take());
-        if let Some(bytes) = stdin {
-            let mut pipe = child.stdin.take().unwrap();
-            let bytes = bytes.to_vec();
-            std::thread::spawn(move || {
-                let _ = pipe.write_all(&bytes);
-            });
-        }
-        let out = child.wait_with_output().unwrap();
+        let out = run_with_closed_reader(&args, stdin, Closed::Stdout);
         assert_no_panic(what, &out);
     }
+}
+
+/// Which output's reading end `run_with_closed_reader` closes.
+#[derive(Clone, Copy, PartialEq)]
+enum Closed {
+    Stdout,
+    Stderr,
+}
+
+/// Runs the binary with the reading end of `closed` shut before it writes anything, so every
+/// write there fails (EPIPE); `stdin` is fed from a thread. The other output is collected.
+fn run_with_closed_reader(args: &[String], stdin: Option<&[u8]>, closed: Closed) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if closed == Closed::Stdout {
+        drop(child.stdout.take());
+    } else {
+        drop(child.stderr.take());
+    }
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        });
+    }
+    child.wait_with_output().unwrap()
 }
 
 #[test]
@@ -300,23 +316,7 @@ fn a_closed_stderr_is_not_a_panic() {
         (("lint", s(&["lint", "--workspace", &ws]), None), 0),
     ];
     for ((what, args, stdin), code) in cases {
-        let mut child = Command::new(BIN)
-            .args(&args)
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Close the reading end of stderr first: every diagnostic write fails (EPIPE).
-        drop(child.stderr.take());
-        if let Some(bytes) = stdin {
-            let mut pipe = child.stdin.take().unwrap();
-            let bytes = bytes.to_vec();
-            std::thread::spawn(move || {
-                let _ = pipe.write_all(&bytes);
-            });
-        }
-        let status = child.wait().unwrap();
+        let status = run_with_closed_reader(&args, stdin, Closed::Stderr).status;
         assert_eq!(status.code(), Some(code), "{what}: {status:?} (101 is a panic)");
     }
 }
