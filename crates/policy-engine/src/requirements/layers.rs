@@ -368,9 +368,11 @@ fn parse_v1_layer(layer: &LayerInput) -> Result<RequirementsToml, Diagnostic> {
         };
         return Err(d);
     }
+    // `parse_requirements` just made this `Arc`: it is the only owner, so this never copies (and
+    // the wasm needs no deep `Clone` of a whole document).
     parsed
         .document
-        .map(Arc::unwrap_or_clone)
+        .and_then(Arc::into_inner)
         .ok_or_else(|| Diagnostic::error("requirements/parse", "requirements document did not parse"))
 }
 
@@ -486,7 +488,8 @@ fn prepare_v2_layer(
         if let Some(e) = parsed.error() {
             return Err(v2_parse_error(&source, &e.message, e.span));
         }
-        let doc = parsed.document.map(Arc::unwrap_or_clone).unwrap_or_default();
+        // The only owner (just parsed): never a copy, never the default.
+        let doc = parsed.document.and_then(Arc::into_inner).unwrap_or_default();
         (table, doc)
     };
     if let Some(features) = regular.remove("feature_requirements") {
