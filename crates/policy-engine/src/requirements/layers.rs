@@ -569,6 +569,22 @@ fn v2_field_source(layers: &[V2Layer], keys: &[&str]) -> (RequirementSource, Vec
     if tables.len() > 1 { (RequirementSource::composite(tables), Vec::new()) } else { ((*winner).clone(), others) }
 }
 
+/// Gives one composed field its V2 attribution: one body for every field type (the `Sourced<T>`
+/// around it differs per field).
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn attribute_v2(
+    layers: &[V2Layer],
+    keys: &[&str],
+    source: &mut RequirementSource,
+    shadowed: &mut Vec<RequirementSource>,
+    span: &mut Option<Span>,
+) {
+    let (winner, others) = v2_field_source(layers, keys);
+    *source = winner;
+    *shadowed = others;
+    *span = None;
+}
+
 fn compose_v2(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirements {
     let mut ordered: Vec<&LayerInput> = layers.iter().collect();
     if !options.explicit_order {
@@ -612,10 +628,7 @@ fn compose_v2(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirem
     macro_rules! attribute {
         ($field:ident, $($key:literal),+) => {
             if let Some(f) = effective.$field.as_mut() {
-                let (source, shadowed) = v2_field_source(&prepared, &[$($key),+]);
-                f.source = source;
-                f.shadowed = shadowed;
-                f.span = None;
+                attribute_v2(&prepared, &[$($key),+], &mut f.source, &mut f.shadowed, &mut f.span);
             }
         };
     }
