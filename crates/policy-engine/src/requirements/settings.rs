@@ -104,20 +104,35 @@ fn resolve_field<T: Copy>(f: Field<'_, T>) -> Result<Setting<T>, String> {
     let Err(err) = (f.check)(candidate) else {
         return Ok(Setting { value: candidate, source, warning: None });
     };
-    let req_source = SettingSource::Requirement(f.source.unwrap_or(RequirementSource::Unknown));
-    if let Err(err2) = (f.check)(f.fallback) {
+    let (source, warning) =
+        fall_back(f.name, &err, (f.check)(f.fallback), f.source, explicit || f.always_warn, &f.fallback_debug)?;
+    Ok(Setting { value: f.fallback, source, warning })
+}
+
+/// The part of [`resolve_field`] after the configured value failed its check: the fallback's
+/// source and warning, or the fatal error when the fallback fails too. Shared by every setting
+/// type (only the values differ).
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn fall_back(
+    name: &str,
+    err: &ConstraintError,
+    fallback_check: Result<(), ConstraintError>,
+    source: Option<RequirementSource>,
+    warn: bool,
+    fallback_debug: &str,
+) -> Result<(SettingSource, Option<String>), String> {
+    let req_source = SettingSource::Requirement(source.unwrap_or(RequirementSource::Unknown));
+    if let Err(err2) = fallback_check {
         return Err(format!(
-            "configured value for `{}` is disallowed by requirements ({err}); fallback to a requirement-compatible value also failed ({err2})",
-            f.name
+            "configured value for `{name}` is disallowed by requirements ({err}); fallback to a requirement-compatible value also failed ({err2})"
         ));
     }
-    let warning = (explicit || f.always_warn).then(|| {
+    let warning = warn.then(|| {
         format!(
-            "Configured value for `{}` is disallowed by requirements; falling back to required value {}. Details: {err}",
-            f.name, f.fallback_debug
+            "Configured value for `{name}` is disallowed by requirements; falling back to required value {fallback_debug}. Details: {err}"
         )
     });
-    Ok(Setting { value: f.fallback, source: req_source, warning })
+    Ok((req_source, warning))
 }
 
 fn explicit<T: Copy>(user: Option<T>, legacy: Option<&Sourced<T>>) -> Option<(T, SettingSource)> {
