@@ -6,9 +6,9 @@ use crate::requirements::document::{
     AppToolApproval, HookHandlerToml, HooksToml, MarketplaceSourceKind, PermissionsToml,
 };
 use crate::requirements::effective::{EffectiveRequirements, Sourced};
-use crate::requirements::source::RequirementSource;
 use crate::requirements::mcp::{mcp_requirements_json, plugins_json};
 use crate::requirements::settings::approval_policy_json;
+use crate::requirements::source::RequirementSource;
 use crate::requirements_rules::RequirementsRulesToml;
 
 fn field<T>(s: &Sourced<T>, value: Json) -> Json {

@@ -390,11 +390,22 @@ pub fn compose(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequire
     }
 }
 
-fn compose_v1(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirements {
+/// The layers in composition order: by `rank` (a stable sort), unless the order is explicit.
+/// One sort for both merge modes.
+fn ordered_layers<'a>(
+    layers: &'a [LayerInput],
+    options: &LayerOptions,
+    rank: fn(LayerKind) -> u8,
+) -> Vec<&'a LayerInput> {
     let mut ordered: Vec<&LayerInput> = layers.iter().collect();
     if !options.explicit_order {
-        ordered.sort_by_key(|l| v1_rank(l.kind));
+        ordered.sort_by_key(|l| rank(l.kind));
     }
+    ordered
+}
+
+fn compose_v1(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirements {
+    let ordered = ordered_layers(layers, options, v1_rank);
     let mut out = ComposedRequirements::default();
     let mut effective = EffectiveRequirements::default();
     for layer in ordered {
@@ -586,10 +597,7 @@ fn attribute_v2(
 }
 
 fn compose_v2(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirements {
-    let mut ordered: Vec<&LayerInput> = layers.iter().collect();
-    if !options.explicit_order {
-        ordered.sort_by_key(|l| v2_rank(l.kind));
-    }
+    let ordered = ordered_layers(layers, options, v2_rank);
     let mut out = ComposedRequirements::default();
     let mut prepared: Vec<V2Layer> = Vec::new();
     for layer in &ordered {
