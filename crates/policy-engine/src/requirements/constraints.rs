@@ -171,7 +171,11 @@ impl Constraints {
         };
         let web_search = match &reqs.allowed_web_search_modes {
             Some(s) => {
-                let mut accepted: BTreeSet<WebSearchMode> = s.value.iter().copied().collect();
+                // Inserted one by one: collecting would add a sort and a bulk build to the wasm.
+                let mut accepted = BTreeSet::new();
+                for mode in &s.value {
+                    accepted.insert(*mode);
+                }
                 accepted.insert(WebSearchMode::Disabled);
                 let initial = if accepted.contains(&WebSearchMode::Cached) {
                     WebSearchMode::Cached

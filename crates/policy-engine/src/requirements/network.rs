@@ -171,12 +171,11 @@ impl NetworkRequirementsToml {
             (!map.is_empty()).then_some(map)
         });
         let unix_sockets = raw.unix_sockets.or_else(|| {
-            let map: BTreeMap<_, _> = raw
-                .allow_unix_sockets
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| (p, UnixSocketPermission::Allow))
-                .collect();
+            // Inserted one by one (as `domains`): collecting would add a sort and a bulk build.
+            let mut map = BTreeMap::new();
+            for path in raw.allow_unix_sockets.unwrap_or_default() {
+                map.insert(path, UnixSocketPermission::Allow);
+            }
             (!map.is_empty()).then_some(map)
         });
         Ok(Self {
