@@ -252,7 +252,8 @@ pub fn resolve_with_constraints(
     if let Some((pins, _)) = pinned {
         mentioned.extend(pins.pins.keys().copied());
     }
-    mentioned.sort();
+    // Unstable is the same order here (equal features are identical) and smaller in the wasm.
+    mentioned.sort_unstable();
     mentioned.dedup();
     for f in mentioned {
         let source = match pinned {
