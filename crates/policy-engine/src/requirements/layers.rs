@@ -503,31 +503,50 @@ fn prepare_v2_layer(
         let doc = parsed.document.and_then(Arc::into_inner).unwrap_or_default();
         (table, doc)
     };
-    if let Some(features) = regular.remove("feature_requirements") {
+    if let Some(features) = remove_key(&mut regular, "feature_requirements") {
         regular.insert("features".into(), features);
     }
     report.remote_sandbox_match = doc.apply_remote_sandbox_config(options.host.as_deref());
-    regular.remove("remote_sandbox_config");
+    remove_key(&mut regular, "remote_sandbox_config");
     if let Some(modes) = &doc.allowed_sandbox_modes {
         regular.insert(
             "allowed_sandbox_modes".into(),
             Value::Array(modes.get_ref().iter().map(|m| Value::String(m.get_ref().value().as_str().into())).collect()),
         );
     }
-    regular.remove("rules");
-    regular.remove("hooks");
+    remove_key(&mut regular, "rules");
+    remove_key(&mut regular, "hooks");
     if let Some(Value::Table(perms)) = regular.get_mut("permissions") {
         if let Some(Value::Table(fs)) = perms.get_mut("filesystem") {
-            fs.remove("deny_read");
+            remove_key(fs, "deny_read");
             if fs.is_empty() {
-                perms.remove("filesystem");
+                remove_key(perms, "filesystem");
             }
         }
         if perms.is_empty() {
-            regular.remove("permissions");
+            remove_key(&mut regular, "permissions");
         }
     }
     Ok(V2Layer { source, regular, doc })
+}
+
+/// `table.remove(key)`, done by rebuilding the table with inserts: these few small tables are the
+/// only place anything is removed from a TOML table, and B-tree removal is ~4 KB of wasm.
+fn remove_key(table: &mut Table, key: &str) -> Option<Value> {
+    if !table.contains_key(key) {
+        return None;
+    }
+    let mut removed = None;
+    let mut kept = Table::new();
+    for (k, v) in std::mem::take(table) {
+        if k == key {
+            removed = Some(v);
+        } else {
+            kept.insert(k, v);
+        }
+    }
+    *table = kept;
+    removed
 }
 
 fn approval_list_value(list: &[ApprovalPolicy]) -> Value {
