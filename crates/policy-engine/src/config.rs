@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::requirements::document::{ApprovalPolicyToml, ApprovalsReviewerToml, SandboxModeToml, WebSearchModeToml};
 use crate::requirements::mcp::{ConfiguredMcpServer, McpTransport};
 use crate::requirements::settings::UserConfig;
-use crate::tomlread::{Error, Node, StructReader, Table, Value, bool_map, map, string};
+use crate::tomlread::{Error, Node, StructReader, Table, Value, bool_map, entries, string};
 
 /// The keys of `config.toml` that requirements constrain; everything else is ignored, like the
 /// rest of a real `config.toml` is for policy purposes.
@@ -17,7 +17,8 @@ struct ConfigToml {
     web_search: Option<WebSearchModeToml>,
     approvals_reviewer: Option<ApprovalsReviewerToml>,
     features: BTreeMap<String, bool>,
-    mcp_servers: BTreeMap<String, McpServerToml>,
+    /// By name (read with [`entries`]: key order, as a map).
+    mcp_servers: Vec<(String, McpServerToml)>,
 }
 
 #[derive(Debug)]
@@ -44,7 +45,7 @@ impl ConfigToml {
                 2 => c.web_search = Some(WebSearchModeToml::from_toml(n)?),
                 3 => c.approvals_reviewer = Some(ApprovalsReviewerToml::from_toml(n)?),
                 4 => c.features = bool_map(n)?,
-                _ => c.mcp_servers = map(n, &mut |e| McpServerToml::from_toml(&e.value))?,
+                _ => c.mcp_servers = entries(n, &mut |e| McpServerToml::from_toml(&e.value))?,
             }
             Ok(())
         })?;

@@ -568,6 +568,22 @@ pub fn map<T>(
     Ok(out)
 }
 
+/// A map that is only walked: its entries in reading order, which for a table is key order with
+/// unique keys (`toml`'s tables are sorted maps), so the same pairs in the same order as [`map`]
+/// without a `BTreeMap<String, T>` type of its own in the wasm.
+pub fn entries<T>(
+    node: &Node<'_>,
+    each: &mut dyn FnMut(&Entry<'_>) -> Result<T, Error>,
+) -> Result<Vec<(String, T)>, Error> {
+    let mut out = Vec::new();
+    map_each(node, &mut |e| {
+        let value = each(e)?;
+        out.push((e.key.clone().into_owned(), value));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// The walk behind [`map`], shared by every value type (only the insert is per type).
 fn map_each(node: &Node<'_>, each: &mut dyn FnMut(&Entry<'_>) -> Result<(), Error>) -> Result<(), Error> {
     match node.seen()? {
