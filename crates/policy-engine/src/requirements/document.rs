@@ -15,7 +15,7 @@ use crate::requirements::network::NetworkRequirementsToml;
 use crate::requirements_rules::{RequirementsRulesToml, toml_error};
 use crate::settings::{ApprovalPolicy, GranularApproval, SandboxMode, WebSearchMode};
 use crate::tomlread::{
-    Error, Node, Seen, StructReader, Value, bool_map, boolean, buffer, entries, ignore, map, newtype, seq, spanned,
+    Error, Node, Seen, StructReader, Value, bool_map, boolean, buffer, entries, ignore, newtype, seq, spanned,
     spanned_string, string, string_seq, unit, unit_enum, variant,
 };
 
@@ -383,7 +383,7 @@ pub struct MarketplacesToml {
     /// Only allowed sources may be added.
     pub restrict_to_allowed_sources: Option<bool>,
     /// Allowed sources by name.
-    pub allowed_sources: BTreeMap<String, MarketplaceAllowedSourceToml>,
+    pub allowed_sources: Vec<(String, MarketplaceAllowedSourceToml)>,
 }
 
 impl MarketplacesToml {
@@ -450,9 +450,9 @@ pub struct RequirementsToml {
     /// §2.3.11
     pub hooks: Option<Spanned<HooksToml>>,
     /// §2.3.8
-    pub mcp_servers: Option<Spanned<BTreeMap<String, McpServerRequirement>>>,
+    pub mcp_servers: Option<Spanned<Vec<(String, McpServerRequirement)>>>,
     /// §2.3.8
-    pub plugins: Option<Spanned<BTreeMap<String, PluginRequirementsToml>>>,
+    pub plugins: Option<Spanned<Vec<(String, PluginRequirementsToml)>>>,
     /// §2.3.14
     pub marketplaces: Option<Spanned<MarketplacesToml>>,
     /// §2.3.9, by app id in key order (Codex's `BTreeMap`).
@@ -545,7 +545,7 @@ impl RequirementsToml {
             && self.features.as_ref().is_none_or(|f| f.get_ref().is_empty())
             && self.hooks.as_ref().is_none_or(|h| h.get_ref().is_empty())
             && self.mcp_servers.is_none()
-            && self.plugins.as_ref().is_none_or(|p| p.get_ref().values().all(PluginRequirementsToml::is_empty))
+            && self.plugins.as_ref().is_none_or(|p| p.get_ref().iter().all(|(_, p)| p.is_empty()))
             && self.marketplaces.as_ref().is_none_or(|m| m.get_ref().is_empty())
             && self.apps.as_ref().is_none_or(|a| a.get_ref().iter().all(|(_, a)| a.is_empty()))
             && self.rules.is_none()
@@ -1148,7 +1148,7 @@ impl MarketplacesToml {
             if i == 0 {
                 restrict = Some(boolean(n)?);
             } else {
-                sources = Some(map(n, &mut |e| MarketplaceAllowedSourceToml::from_toml(&e.value))?);
+                sources = Some(entries(n, &mut |e| MarketplaceAllowedSourceToml::from_toml(&e.value))?);
             }
             Ok(())
         })?;
@@ -1250,8 +1250,8 @@ impl RequirementsToml {
                 12 => d.windows = Some(spanned(n, WindowsToml::from_toml(n)?)),
                 13 => d.features = Some(spanned(n, bool_map(n)?)),
                 14 => d.hooks = Some(spanned(n, HooksToml::from_toml(n)?)),
-                15 => d.mcp_servers = Some(spanned(n, map(n, &mut |e| McpServerRequirement::from_toml(&e.value))?)),
-                16 => d.plugins = Some(spanned(n, map(n, &mut |e| PluginRequirementsToml::from_toml(&e.value))?)),
+                15 => d.mcp_servers = Some(spanned(n, entries(n, &mut |e| McpServerRequirement::from_toml(&e.value))?)),
+                16 => d.plugins = Some(spanned(n, entries(n, &mut |e| PluginRequirementsToml::from_toml(&e.value))?)),
                 17 => d.marketplaces = Some(spanned(n, MarketplacesToml::from_toml(n)?)),
                 18 => d.apps = Some(spanned(n, entries(n, &mut |e| AppRequirementToml::from_toml(&e.value))?)),
                 19 => d.rules = Some(spanned(n, RequirementsRulesToml::from_toml(n)?)),

@@ -67,9 +67,9 @@ pub struct EffectiveRequirements {
     /// `hooks`
     pub hooks: Option<Sourced<HooksToml>>,
     /// `mcp_servers`
-    pub mcp_servers: Option<Sourced<BTreeMap<String, McpServerRequirement>>>,
+    pub mcp_servers: Option<Sourced<Vec<(String, McpServerRequirement)>>>,
     /// `plugins`
-    pub plugins: Option<Sourced<BTreeMap<String, PluginRequirementsToml>>>,
+    pub plugins: Option<Sourced<Vec<(String, PluginRequirementsToml)>>>,
     /// `marketplaces`
     pub marketplaces: Option<Sourced<MarketplacesToml>>,
     /// `apps`
@@ -201,7 +201,7 @@ impl EffectiveRequirements {
             && self.features.as_ref().is_none_or(|f| f.value.is_empty())
             && self.hooks.as_ref().is_none_or(|h| h.value.is_empty())
             && self.mcp_servers.is_none()
-            && self.plugins.as_ref().is_none_or(|p| p.value.values().all(PluginRequirementsToml::is_empty))
+            && self.plugins.as_ref().is_none_or(|p| p.value.iter().all(|(_, p)| p.is_empty()))
             && self.marketplaces.as_ref().is_none_or(|m| m.value.is_empty())
             && self.apps.as_ref().is_none_or(|a| a.value.iter().all(|(_, a)| a.is_empty()))
             && self.rules.is_none()

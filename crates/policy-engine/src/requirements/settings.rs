@@ -266,8 +266,8 @@ pub fn resolve_with_constraints(
 
     let mcp_servers = evaluate_mcp_servers(
         &config.mcp_servers,
-        reqs.mcp_servers.as_ref().map(|s| (&s.value, &s.source)),
-        reqs.plugins.as_ref().map(|s| (&s.value, &s.source)),
+        reqs.mcp_servers.as_ref().map(|s| (s.value.as_slice(), &s.source)),
+        reqs.plugins.as_ref().map(|s| (s.value.as_slice(), &s.source)),
     );
     let mut startup_warnings = Vec::new();
     for w in [&approval_policy.warning, &approvals_reviewer.warning, &sandbox_mode.warning, &web_search.warning]
