@@ -250,14 +250,14 @@ pub fn resolve_with_constraints(
     let mut features: Vec<(Feature, Setting<bool>)> = Vec::new();
     let mut mentioned: Vec<Feature> = configured_features.clone();
     if let Some((pins, _)) = pinned {
-        mentioned.extend(pins.pins.keys().copied());
+        mentioned.extend(pins.pins.iter().map(|(f, _)| *f));
     }
     // Unstable is the same order here (equal features are identical) and smaller in the wasm.
     mentioned.sort_unstable();
     mentioned.dedup();
     for f in mentioned {
         let source = match pinned {
-            Some((pins, source)) if pins.pins.contains_key(&f) => SettingSource::Requirement(source.clone()),
+            Some((pins, source)) if pins.is_pinned(f) => SettingSource::Requirement(source.clone()),
             _ if configured_features.contains(&f) => SettingSource::Config,
             _ => SettingSource::Default,
         };

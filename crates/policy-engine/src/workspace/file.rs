@@ -18,14 +18,17 @@ use crate::tomlread::{
 use crate::workspace::internet::{InternetSettings, KNOWN_PRESETS};
 use crate::workspace::rbac::Permissions;
 
+/// A table's entries with their spans, in key order (the map serde would build).
+type SpannedEntries<T> = Vec<(Spanned<String>, Spanned<T>)>;
+
 #[derive(Debug, Default)]
 struct WorkspaceFileToml {
     workspace: Option<Spanned<WorkspaceSectionToml>>,
     /// In key order, as a map would hold them: `toml`'s tables are sorted maps, read in order.
-    roles: Vec<(Spanned<String>, Spanned<RoleToml>)>,
+    roles: SpannedEntries<RoleToml>,
     groups: Vec<Spanned<GroupToml>>,
     /// In key order (see `roles`).
-    policies: Vec<(Spanned<String>, Spanned<PolicyToml>)>,
+    policies: SpannedEntries<PolicyToml>,
     policy_rules: Vec<Spanned<PolicyRuleToml>>,
     default_policy: Option<Spanned<DefaultPolicyToml>>,
     layers: Option<Spanned<LayersToml>>,
@@ -114,7 +117,7 @@ struct InternetToml {
 fn spanned_map<T>(
     node: &Node<'_>,
     each: &mut dyn FnMut(&Node<'_>) -> Result<T, Error>,
-) -> Result<Vec<(Spanned<String>, Spanned<T>)>, Error> {
+) -> Result<SpannedEntries<T>, Error> {
     match node.seen()? {
         Seen::Map(entries) => {
             let mut out = Vec::with_capacity(entries.len());
