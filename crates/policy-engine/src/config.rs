@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::requirements::document::{ApprovalPolicyToml, ApprovalsReviewerToml, SandboxModeToml, WebSearchModeToml};
 use crate::requirements::mcp::{ConfiguredMcpServer, McpTransport};
 use crate::requirements::settings::UserConfig;
-use crate::tomlread::{Error, Node, StructReader, Table, Value, bool_map, ignore, map, string};
+use crate::tomlread::{Error, Node, StructReader, Table, Value, bool_map, entries, ignore, string};
 
 /// The keys of `config.toml` that requirements constrain; everything else is ignored, like the
 /// rest of a real `config.toml` is for policy purposes.
@@ -17,9 +17,10 @@ struct ConfigToml {
     web_search: Option<WebSearchModeToml>,
     approvals_reviewer: Option<ApprovalsReviewerToml>,
     features: BTreeMap<String, bool>,
-    mcp_servers: BTreeMap<String, McpServerToml>,
+    /// By name (read with [`entries`]: key order, as a map).
+    mcp_servers: Vec<(String, McpServerToml)>,
     default_permissions: Option<String>,
-    /// `[permissions.<name>]` profiles: only their names matter to requirements.
+    /// `[permissions.<name>]` profiles: only their names matter to requirements (key order).
     permissions: Vec<String>,
 }
 
@@ -50,8 +51,11 @@ impl ConfigToml {
                 3 => c.approvals_reviewer = Some(ApprovalsReviewerToml::from_toml(n)?),
                 4 => c.features = bool_map(n)?,
                 6 => c.default_permissions = Some(string(n)?),
-                7 => c.permissions = map(n, &mut |e| ignore(&e.value))?.into_keys().collect(),
-                _ => c.mcp_servers = map(n, &mut |e| McpServerToml::from_toml(&e.value))?,
+                7 => {
+                    let profiles = entries(n, &mut |e| ignore(&e.value))?;
+                    c.permissions = profiles.into_iter().map(|(name, ())| name).collect();
+                }
+                _ => c.mcp_servers = entries(n, &mut |e| McpServerToml::from_toml(&e.value))?,
             }
             Ok(())
         })?;

@@ -115,9 +115,22 @@ impl LintReport {
 
     /// Drops exact repeats (one `prefix_rule` call expands to several rules with one origin).
     fn dedupe(&mut self) {
+        // One string per diagnostic (length-prefixed parts, so two different diagnostics never
+        // share a key): a set of strings is code the wasm has anyway; a set of tuples is its own.
         let mut seen = BTreeSet::new();
-        self.diagnostics
-            .retain(|d| seen.insert((d.source.clone(), d.span.map(|s| (s.start, s.end)), d.code, d.message.clone())));
+        self.diagnostics.retain(|d| {
+            let span = d.span.map_or_else(String::new, |s| format!("{}-{}", s.start, s.end));
+            seen.insert(format!(
+                "{}:{}{}:{}{}:{}{}",
+                d.source.len(),
+                d.source,
+                span.len(),
+                span,
+                d.code.len(),
+                d.code,
+                d.message
+            ))
+        });
     }
 }
 

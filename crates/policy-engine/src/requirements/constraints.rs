@@ -1,7 +1,6 @@
 //! Normalisation of effective requirements into constraints (spec §2.5, Codex's
 //! `ConfigRequirements::try_from`) and the `ConstraintError` texts.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::decision::Reviewer;
@@ -90,8 +89,8 @@ pub struct SandboxConstraint {
 pub struct WebSearchConstraint {
     /// `cached` if accepted, else `live`, else `disabled`; `cached` when unconstrained.
     pub initial: WebSearchMode,
-    /// Accepted modes (sorted) and source, when constrained.
-    pub accepted: Option<(BTreeSet<WebSearchMode>, RequirementSource)>,
+    /// Accepted modes (sorted and unique, as Codex's `BTreeSet`) and source, when constrained.
+    pub accepted: Option<(Vec<WebSearchMode>, RequirementSource)>,
 }
 
 /// All constraints built from effective requirements.
@@ -171,8 +170,13 @@ impl Constraints {
         };
         let web_search = match &reqs.allowed_web_search_modes {
             Some(s) => {
-                let mut accepted: BTreeSet<WebSearchMode> = s.value.iter().copied().collect();
-                accepted.insert(WebSearchMode::Disabled);
+                // The set Codex builds (`disabled` added), in its order: every mode, in enum order,
+                // that is listed or is `disabled`.
+                let accepted: Vec<WebSearchMode> =
+                    [WebSearchMode::Disabled, WebSearchMode::Cached, WebSearchMode::Live]
+                        .into_iter()
+                        .filter(|m| *m == WebSearchMode::Disabled || s.value.contains(m))
+                        .collect();
                 let initial = if accepted.contains(&WebSearchMode::Cached) {
                     WebSearchMode::Cached
                 } else if accepted.contains(&WebSearchMode::Live) {

@@ -15,7 +15,7 @@ use crate::requirements::network::NetworkRequirementsToml;
 use crate::requirements_rules::{RequirementsRulesToml, toml_error};
 use crate::settings::{ApprovalPolicy, GranularApproval, SandboxMode, WebSearchMode};
 use crate::tomlread::{
-    Error, Node, Seen, StructReader, Value, bool_map, boolean, buffer, ignore, map, newtype, seq, spanned,
+    Error, Node, Seen, StructReader, Value, bool_map, boolean, buffer, entries, ignore, newtype, seq, spanned,
     spanned_string, string, string_seq, unit, unit_enum, variant,
 };
 
@@ -328,14 +328,15 @@ pub struct AppToolToml {
 pub struct AppRequirementToml {
     /// `false` disables the app.
     pub enabled: Option<bool>,
-    /// Tool approval modes keyed by raw MCP tool name.
-    pub tools: Option<BTreeMap<String, AppToolToml>>,
+    /// Tool approval modes keyed by raw MCP tool name, in key order (Codex's `BTreeMap`; a list
+    /// here keeps one more map type out of the wasm).
+    pub tools: Option<Vec<(String, AppToolToml)>>,
 }
 
 impl AppRequirementToml {
     /// Sets nothing.
     pub fn is_empty(&self) -> bool {
-        self.enabled.is_none() && self.tools.as_ref().is_none_or(|t| t.values().all(|t| t.approval_mode.is_none()))
+        self.enabled.is_none() && self.tools.as_ref().is_none_or(|t| t.iter().all(|(_, t)| t.approval_mode.is_none()))
     }
 }
 
@@ -382,7 +383,7 @@ pub struct MarketplacesToml {
     /// Only allowed sources may be added.
     pub restrict_to_allowed_sources: Option<bool>,
     /// Allowed sources by name.
-    pub allowed_sources: BTreeMap<String, MarketplaceAllowedSourceToml>,
+    pub allowed_sources: Vec<(String, MarketplaceAllowedSourceToml)>,
 }
 
 impl MarketplacesToml {
@@ -449,13 +450,13 @@ pub struct RequirementsToml {
     /// §2.3.11
     pub hooks: Option<Spanned<HooksToml>>,
     /// §2.3.8
-    pub mcp_servers: Option<Spanned<BTreeMap<String, McpServerRequirement>>>,
+    pub mcp_servers: Option<Spanned<Vec<(String, McpServerRequirement)>>>,
     /// §2.3.8
-    pub plugins: Option<Spanned<BTreeMap<String, PluginRequirementsToml>>>,
+    pub plugins: Option<Spanned<Vec<(String, PluginRequirementsToml)>>>,
     /// §2.3.14
     pub marketplaces: Option<Spanned<MarketplacesToml>>,
-    /// §2.3.9
-    pub apps: Option<Spanned<BTreeMap<String, AppRequirementToml>>>,
+    /// §2.3.9, by app id in key order (Codex's `BTreeMap`).
+    pub apps: Option<Spanned<Vec<(String, AppRequirementToml)>>>,
     /// §2.3.10 / §3.2
     pub rules: Option<Spanned<RequirementsRulesToml>>,
     /// §2.3.14
@@ -544,9 +545,9 @@ impl RequirementsToml {
             && self.features.as_ref().is_none_or(|f| f.get_ref().is_empty())
             && self.hooks.as_ref().is_none_or(|h| h.get_ref().is_empty())
             && self.mcp_servers.is_none()
-            && self.plugins.as_ref().is_none_or(|p| p.get_ref().values().all(PluginRequirementsToml::is_empty))
+            && self.plugins.as_ref().is_none_or(|p| p.get_ref().iter().all(|(_, p)| p.is_empty()))
             && self.marketplaces.as_ref().is_none_or(|m| m.get_ref().is_empty())
-            && self.apps.as_ref().is_none_or(|a| a.get_ref().values().all(AppRequirementToml::is_empty))
+            && self.apps.as_ref().is_none_or(|a| a.get_ref().iter().all(|(_, a)| a.is_empty()))
             && self.rules.is_none()
             && self.enforce_residency.is_none()
             && self.network.is_none()
@@ -1093,7 +1094,7 @@ impl AppRequirementToml {
                 if i == 0 {
                     enabled = Some(boolean(n)?);
                 } else {
-                    tools = Some(map(n, &mut |e| AppToolToml::from_toml(&e.value))?);
+                    tools = Some(entries(n, &mut |e| AppToolToml::from_toml(&e.value))?);
                 }
                 Ok(())
             },
@@ -1147,7 +1148,7 @@ impl MarketplacesToml {
             if i == 0 {
                 restrict = Some(boolean(n)?);
             } else {
-                sources = Some(map(n, &mut |e| MarketplaceAllowedSourceToml::from_toml(&e.value))?);
+                sources = Some(entries(n, &mut |e| MarketplaceAllowedSourceToml::from_toml(&e.value))?);
             }
             Ok(())
         })?;
@@ -1249,10 +1250,10 @@ impl RequirementsToml {
                 12 => d.windows = Some(spanned(n, WindowsToml::from_toml(n)?)),
                 13 => d.features = Some(spanned(n, bool_map(n)?)),
                 14 => d.hooks = Some(spanned(n, HooksToml::from_toml(n)?)),
-                15 => d.mcp_servers = Some(spanned(n, map(n, &mut |e| McpServerRequirement::from_toml(&e.value))?)),
-                16 => d.plugins = Some(spanned(n, map(n, &mut |e| PluginRequirementsToml::from_toml(&e.value))?)),
+                15 => d.mcp_servers = Some(spanned(n, entries(n, &mut |e| McpServerRequirement::from_toml(&e.value))?)),
+                16 => d.plugins = Some(spanned(n, entries(n, &mut |e| PluginRequirementsToml::from_toml(&e.value))?)),
                 17 => d.marketplaces = Some(spanned(n, MarketplacesToml::from_toml(n)?)),
-                18 => d.apps = Some(spanned(n, map(n, &mut |e| AppRequirementToml::from_toml(&e.value))?)),
+                18 => d.apps = Some(spanned(n, entries(n, &mut |e| AppRequirementToml::from_toml(&e.value))?)),
                 19 => d.rules = Some(spanned(n, RequirementsRulesToml::from_toml(n)?)),
                 20 => d.enforce_residency = Some(spanned(n, ResidencyToml::from_toml(n)?)),
                 21 => d.network = Some(spanned(n, NetworkRequirementsToml::from_toml(n)?)),

@@ -67,13 +67,13 @@ pub struct EffectiveRequirements {
     /// `hooks`
     pub hooks: Option<Sourced<HooksToml>>,
     /// `mcp_servers`
-    pub mcp_servers: Option<Sourced<BTreeMap<String, McpServerRequirement>>>,
+    pub mcp_servers: Option<Sourced<Vec<(String, McpServerRequirement)>>>,
     /// `plugins`
-    pub plugins: Option<Sourced<BTreeMap<String, PluginRequirementsToml>>>,
+    pub plugins: Option<Sourced<Vec<(String, PluginRequirementsToml)>>>,
     /// `marketplaces`
     pub marketplaces: Option<Sourced<MarketplacesToml>>,
     /// `apps`
-    pub apps: Option<Sourced<BTreeMap<String, AppRequirementToml>>>,
+    pub apps: Option<Sourced<Vec<(String, AppRequirementToml)>>>,
     /// `rules`
     pub rules: Option<Sourced<RequirementsRulesToml>>,
     /// `enforce_residency`
@@ -201,9 +201,9 @@ impl EffectiveRequirements {
             && self.features.as_ref().is_none_or(|f| f.value.is_empty())
             && self.hooks.as_ref().is_none_or(|h| h.value.is_empty())
             && self.mcp_servers.is_none()
-            && self.plugins.as_ref().is_none_or(|p| p.value.values().all(PluginRequirementsToml::is_empty))
+            && self.plugins.as_ref().is_none_or(|p| p.value.iter().all(|(_, p)| p.is_empty()))
             && self.marketplaces.as_ref().is_none_or(|m| m.value.is_empty())
-            && self.apps.as_ref().is_none_or(|a| a.value.values().all(AppRequirementToml::is_empty))
+            && self.apps.as_ref().is_none_or(|a| a.value.iter().all(|(_, a)| a.is_empty()))
             && self.rules.is_none()
             && self.enforce_residency.is_none()
             && self.network.is_none()
@@ -213,13 +213,14 @@ impl EffectiveRequirements {
 }
 
 /// `merge_app_requirements_descending`: `enabled` is `false` if any layer says so, else the
-/// higher explicit value; a tool's `approval_mode` keeps the higher value when present.
+/// higher explicit value; a tool's `approval_mode` keeps the higher value when present. Both
+/// lists stay in key order (they are Codex's `BTreeMap`s).
 pub fn merge_apps_descending(
-    base: &mut BTreeMap<String, AppRequirementToml>,
-    incoming: BTreeMap<String, AppRequirementToml>,
+    base: &mut Vec<(String, AppRequirementToml)>,
+    incoming: Vec<(String, AppRequirementToml)>,
 ) {
     for (id, lower) in incoming {
-        let entry = base.entry(id).or_default();
+        let Some(entry) = entry_or_default(base, id) else { continue };
         entry.enabled = if entry.enabled == Some(false) || lower.enabled == Some(false) {
             Some(false)
         } else {
@@ -228,12 +229,24 @@ pub fn merge_apps_descending(
         let Some(lower_tools) = lower.tools else {
             continue;
         };
-        let tools = entry.tools.get_or_insert_with(BTreeMap::new);
+        let tools = entry.tools.get_or_insert_with(Vec::new);
         for (name, tool) in lower_tools {
-            let slot = tools.entry(name).or_default();
+            let Some(slot) = entry_or_default(tools, name) else { continue };
             if slot.approval_mode.is_none() {
                 slot.approval_mode = tool.approval_mode;
             }
         }
     }
+}
+
+/// `BTreeMap::entry(key).or_default()` on a list kept in key order (always `Some`).
+fn entry_or_default<V: Default>(list: &mut Vec<(String, V)>, key: String) -> Option<&mut V> {
+    let index = match list.binary_search_by(|(k, _)| k.as_str().cmp(key.as_str())) {
+        Ok(index) => index,
+        Err(index) => {
+            list.insert(index, (key, V::default()));
+            index
+        }
+    };
+    list.get_mut(index).map(|(_, v)| v)
 }

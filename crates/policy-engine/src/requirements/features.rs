@@ -197,8 +197,9 @@ impl FeatureSet {
 /// Pins parsed from a requirements `[features]` table, with the startup warnings Codex prints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeaturePins {
-    /// Pinned features in Codex's enum order (a later key pinning the same feature wins).
-    pub pins: BTreeMap<Feature, bool>,
+    /// Pinned features in Codex's enum order, each once (a later key pinning the same feature
+    /// wins): Codex's `BTreeMap`, as a sorted list.
+    pub pins: Vec<(Feature, bool)>,
     /// ``Using legacy `features` requirement …`` / ``Ignoring unknown `features` requirement …``.
     pub warnings: Vec<String>,
 }
@@ -210,16 +211,16 @@ pub fn parse_feature_pins(entries: &BTreeMap<String, bool>, source: &Requirement
     for (key, on) in entries {
         if key == "auto_review" {
             if let Some(f) = Feature::canonical("guardian_approval") {
-                out.pins.insert(f, *on);
+                out.pin(f, *on);
             }
         } else if let Some(f) = Feature::canonical(key) {
-            out.pins.insert(f, *on);
+            out.pin(f, *on);
         } else if let Some(f) = Feature::for_key(key) {
             out.warnings.push(format!(
                 "Using legacy `features` requirement `{key}` from {source}; prefer canonical feature key `{}`",
                 f.key()
             ));
-            out.pins.insert(f, *on);
+            out.pin(f, *on);
         } else {
             out.warnings.push(format!("Ignoring unknown `features` requirement `{key}` from {source}"));
         }
@@ -228,6 +229,24 @@ pub fn parse_feature_pins(entries: &BTreeMap<String, bool>, source: &Requirement
 }
 
 impl FeaturePins {
+    /// `BTreeMap::insert`: a new feature goes to its place in enum order, a repeated one takes
+    /// the new value.
+    fn pin(&mut self, feature: Feature, on: bool) {
+        match self.pins.binary_search_by(|(f, _)| f.cmp(&feature)) {
+            Ok(index) => {
+                if let Some(slot) = self.pins.get_mut(index) {
+                    slot.1 = on;
+                }
+            }
+            Err(index) => self.pins.insert(index, (feature, on)),
+        }
+    }
+
+    /// Whether `feature` is pinned.
+    pub fn is_pinned(&self, feature: Feature) -> bool {
+        self.pins.binary_search_by(|(f, _)| f.cmp(&feature)).is_ok()
+    }
+
     /// `[k1=v1, k2=v2]` as in the constraint error.
     pub fn display(&self) -> String {
         let items: Vec<String> = self.pins.iter().map(|(f, on)| format!("{}={on}", f.key())).collect();
@@ -275,7 +294,8 @@ mod tests {
     fn later_key_wins_for_the_same_feature() {
         let entries = BTreeMap::from([("collab".to_owned(), false), ("multi_agent".to_owned(), true)]);
         let pins = parse_feature_pins(&entries, &RequirementSource::Unknown);
-        assert_eq!(pins.pins.get(&Feature::canonical("multi_agent").unwrap_or(Feature(0))), Some(&true));
+        let multi_agent = Feature::canonical("multi_agent").unwrap_or(Feature(0));
+        assert_eq!(pins.pins.iter().find(|(f, _)| *f == multi_agent).map(|(_, on)| *on), Some(true));
         assert_eq!(pins.warnings.len(), 1);
     }
 }

@@ -8,12 +8,19 @@ use crate::requirements::document::{
 use crate::requirements::effective::{EffectiveRequirements, Sourced};
 use crate::requirements::mcp::{mcp_requirements_json, plugins_json};
 use crate::requirements::settings::approval_policy_json;
+use crate::requirements::source::RequirementSource;
 use crate::requirements_rules::RequirementsRulesToml;
 
 fn field<T>(s: &Sourced<T>, value: Json) -> Json {
-    let mut out = Json::object().with("value", value).with("source", s.source.label());
-    if !s.shadowed.is_empty() {
-        out.push("shadowed", Json::Array(s.shadowed.iter().map(|x| Json::from(x.label())).collect()));
+    sourced(&s.source, &s.shadowed, value)
+}
+
+/// The body of [`field`], shared by every field type.
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn sourced(source: &RequirementSource, shadowed: &[RequirementSource], value: Json) -> Json {
+    let mut out = Json::object().with("value", value).with("source", source.label());
+    if !shadowed.is_empty() {
+        out.push("shadowed", Json::Array(shadowed.iter().map(|x| Json::from(x.label())).collect()));
     }
     out
 }

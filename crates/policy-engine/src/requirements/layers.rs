@@ -371,9 +371,11 @@ fn parse_v1_layer(layer: &LayerInput) -> Result<RequirementsToml, Diagnostic> {
         };
         return Err(d);
     }
+    // `parse_requirements` just made this `Arc`: it is the only owner, so this never copies (and
+    // the wasm needs no deep `Clone` of a whole document).
     parsed
         .document
-        .map(Arc::unwrap_or_clone)
+        .and_then(Arc::into_inner)
         .ok_or_else(|| Diagnostic::error("requirements/parse", "requirements document did not parse"))
 }
 
@@ -393,11 +395,22 @@ pub fn compose(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequire
     out
 }
 
-fn compose_v1(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirements {
+/// The layers in composition order: by `rank` (a stable sort), unless the order is explicit.
+/// One sort for both merge modes.
+fn ordered_layers<'a>(
+    layers: &'a [LayerInput],
+    options: &LayerOptions,
+    rank: fn(LayerKind) -> u8,
+) -> Vec<&'a LayerInput> {
     let mut ordered: Vec<&LayerInput> = layers.iter().collect();
     if !options.explicit_order {
-        ordered.sort_by_key(|l| v1_rank(l.kind));
+        ordered.sort_by_key(|l| rank(l.kind));
     }
+    ordered
+}
+
+fn compose_v1(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirements {
+    let ordered = ordered_layers(layers, options, v1_rank);
     let mut out = ComposedRequirements::default();
     let mut effective = EffectiveRequirements::default();
     for layer in ordered {
@@ -491,34 +504,54 @@ fn prepare_v2_layer(
         if let Some(e) = parsed.error() {
             return Err(v2_parse_error(&source, &e.message, e.span));
         }
-        let doc = parsed.document.map(Arc::unwrap_or_clone).unwrap_or_default();
+        // The only owner (just parsed): never a copy, never the default.
+        let doc = parsed.document.and_then(Arc::into_inner).unwrap_or_default();
         (table, doc)
     };
-    if let Some(features) = regular.remove("feature_requirements") {
+    if let Some(features) = remove_key(&mut regular, "feature_requirements") {
         regular.insert("features".into(), features);
     }
     report.remote_sandbox_match = doc.apply_remote_sandbox_config(options.host.as_deref());
-    regular.remove("remote_sandbox_config");
+    remove_key(&mut regular, "remote_sandbox_config");
     if let Some(modes) = &doc.allowed_sandbox_modes {
         regular.insert(
             "allowed_sandbox_modes".into(),
             Value::Array(modes.get_ref().iter().map(|m| Value::String(m.get_ref().value().as_str().into())).collect()),
         );
     }
-    regular.remove("rules");
-    regular.remove("hooks");
+    remove_key(&mut regular, "rules");
+    remove_key(&mut regular, "hooks");
     if let Some(Value::Table(perms)) = regular.get_mut("permissions") {
         if let Some(Value::Table(fs)) = perms.get_mut("filesystem") {
-            fs.remove("deny_read");
+            remove_key(fs, "deny_read");
             if fs.is_empty() {
-                perms.remove("filesystem");
+                remove_key(perms, "filesystem");
             }
         }
         if perms.is_empty() {
-            regular.remove("permissions");
+            remove_key(&mut regular, "permissions");
         }
     }
     Ok(V2Layer { source, regular, doc })
+}
+
+/// `table.remove(key)`, done by rebuilding the table with inserts: these few small tables are the
+/// only place anything is removed from a TOML table, and B-tree removal is ~4 KB of wasm.
+fn remove_key(table: &mut Table, key: &str) -> Option<Value> {
+    if !table.contains_key(key) {
+        return None;
+    }
+    let mut removed = None;
+    let mut kept = Table::new();
+    for (k, v) in std::mem::take(table) {
+        if k == key {
+            removed = Some(v);
+        } else {
+            kept.insert(k, v);
+        }
+    }
+    *table = kept;
+    removed
 }
 
 fn approval_list_value(list: &[ApprovalPolicy]) -> Value {
@@ -571,11 +604,24 @@ fn v2_field_source(layers: &[V2Layer], keys: &[&str]) -> (RequirementSource, Vec
     if tables.len() > 1 { (RequirementSource::composite(tables), Vec::new()) } else { ((*winner).clone(), others) }
 }
 
+/// Gives one composed field its V2 attribution: one body for every field type (the `Sourced<T>`
+/// around it differs per field).
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn attribute_v2(
+    layers: &[V2Layer],
+    keys: &[&str],
+    source: &mut RequirementSource,
+    shadowed: &mut Vec<RequirementSource>,
+    span: &mut Option<Span>,
+) {
+    let (winner, others) = v2_field_source(layers, keys);
+    *source = winner;
+    *shadowed = others;
+    *span = None;
+}
+
 fn compose_v2(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirements {
-    let mut ordered: Vec<&LayerInput> = layers.iter().collect();
-    if !options.explicit_order {
-        ordered.sort_by_key(|l| v2_rank(l.kind));
-    }
+    let ordered = ordered_layers(layers, options, v2_rank);
     let mut out = ComposedRequirements::default();
     let mut prepared: Vec<V2Layer> = Vec::new();
     for layer in &ordered {
@@ -614,10 +660,7 @@ fn compose_v2(layers: &[LayerInput], options: &LayerOptions) -> ComposedRequirem
     macro_rules! attribute {
         ($field:ident, $($key:literal),+) => {
             if let Some(f) = effective.$field.as_mut() {
-                let (source, shadowed) = v2_field_source(&prepared, &[$($key),+]);
-                f.source = source;
-                f.shadowed = shadowed;
-                f.span = None;
+                attribute_v2(&prepared, &[$($key),+], &mut f.source, &mut f.shadowed, &mut f.span);
             }
         };
     }

@@ -1,10 +1,8 @@
 //! `[mcp_servers]` and `[plugins]` allowlists (spec §2.3.8, vectors X1–X3).
 
-use std::collections::BTreeMap;
-
 use crate::json::Json;
 use crate::requirements::source::RequirementSource;
-use crate::tomlread::{Error, Node, Seen, StructReader, buffer, map, string};
+use crate::tomlread::{Error, Node, Seen, StructReader, buffer, entries, string};
 
 /// How an allowed server is identified: the key present selects the variant (untagged).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,13 +30,13 @@ pub struct McpServerRequirement {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PluginRequirementsToml {
     /// Servers this plugin may run.
-    pub mcp_servers: Option<BTreeMap<String, McpServerRequirement>>,
+    pub mcp_servers: Option<Vec<(String, McpServerRequirement)>>,
 }
 
 impl PluginRequirementsToml {
     /// Sets no MCP server (counts as absent for `is_empty`).
     pub fn is_empty(&self) -> bool {
-        self.mcp_servers.as_ref().is_none_or(BTreeMap::is_empty)
+        self.mcp_servers.as_ref().is_none_or(Vec::is_empty)
     }
 }
 
@@ -92,26 +90,32 @@ fn identity_matches(identity: &McpServerIdentity, transport: &McpTransport) -> b
     }
 }
 
+/// `BTreeMap::get` on a list in key order (every requirement map is read as one).
+fn find_entry<'a, V>(list: &'a [(String, V)], key: &str) -> Option<&'a V> {
+    let index = list.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+    list.get(index).map(|(_, v)| v)
+}
+
 /// Applies the allowlists to every configured server (released generation: a top-level
 /// `mcp_servers = {}` does not disable plugin-provided servers, spec §8).
 pub fn evaluate_mcp_servers(
     servers: &[ConfiguredMcpServer],
-    mcp_servers: Option<(&BTreeMap<String, McpServerRequirement>, &RequirementSource)>,
-    plugins: Option<(&BTreeMap<String, PluginRequirementsToml>, &RequirementSource)>,
+    mcp_servers: Option<(&[(String, McpServerRequirement)], &RequirementSource)>,
+    plugins: Option<(&[(String, PluginRequirementsToml)], &RequirementSource)>,
 ) -> Vec<McpServerOutcome> {
     servers
         .iter()
         .map(|server| {
             let verdict = match &server.plugin {
                 None => mcp_servers.map(|(allow, source)| {
-                    let ok = allow.get(&server.name).is_some_and(|r| identity_matches(&r.identity, &server.transport));
+                    let ok = find_entry(allow, &server.name)
+                        .is_some_and(|r| identity_matches(&r.identity, &server.transport));
                     (ok, source)
                 }),
                 Some(plugin) => plugins.map(|(allow, source)| {
-                    let ok = allow
-                        .get(plugin)
-                        .and_then(|p| p.mcp_servers.as_ref())
-                        .and_then(|m| m.get(&server.name))
+                    let ok = find_entry(allow, plugin)
+                        .and_then(|p| p.mcp_servers.as_deref())
+                        .and_then(|m| find_entry(m, &server.name))
                         .is_some_and(|r| identity_matches(&r.identity, &server.transport));
                     (ok, source)
                 }),
@@ -143,7 +147,7 @@ pub fn mcp_outcome_json(outcome: &McpServerOutcome) -> Json {
 }
 
 /// JSON of a requirement map (`{"name":{"identity":{"command":…}}}`).
-pub fn mcp_requirements_json(map: &BTreeMap<String, McpServerRequirement>) -> Json {
+pub fn mcp_requirements_json(map: &[(String, McpServerRequirement)]) -> Json {
     Json::Object(
         map.iter()
             .map(|(name, r)| {
@@ -158,13 +162,13 @@ pub fn mcp_requirements_json(map: &BTreeMap<String, McpServerRequirement>) -> Js
 }
 
 /// JSON of `[plugins]`.
-pub fn plugins_json(map: &BTreeMap<String, PluginRequirementsToml>) -> Json {
+pub fn plugins_json(map: &[(String, PluginRequirementsToml)]) -> Json {
     Json::Object(
         map.iter()
             .map(|(name, p)| {
                 (
                     name.clone(),
-                    Json::object().with_opt("mcp_servers", p.mcp_servers.as_ref().map(mcp_requirements_json)),
+                    Json::object().with_opt("mcp_servers", p.mcp_servers.as_deref().map(mcp_requirements_json)),
                 )
             })
             .collect(),
@@ -222,7 +226,7 @@ impl PluginRequirementsToml {
         let mut servers = None;
         let r =
             StructReader::read(node, "struct PluginRequirementsToml", &[("mcp_servers", 0)], 1, false, &mut |_, n| {
-                servers = Some(map(n, &mut |e| McpServerRequirement::from_toml(&e.value))?);
+                servers = Some(entries(n, &mut |e| McpServerRequirement::from_toml(&e.value))?);
                 Ok(())
             })?;
         Ok(Self { mcp_servers: r.optional(0, servers)? })

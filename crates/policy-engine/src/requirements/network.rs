@@ -1,10 +1,8 @@
 //! `[experimental_network]` (spec §2.3.12): the canonical maps, the legacy lists, and the two
 //! mixing errors, with Codex's exact texts.
 
-use std::collections::BTreeMap;
-
 use crate::json::Json;
-use crate::tomlread::{Error, Node, StructReader, boolean, map, string_seq, unit_enum, unsigned};
+use crate::tomlread::{Error, Node, StructReader, boolean, entries, string_seq, unit_enum, unsigned};
 
 /// A domain pattern's permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,12 +57,12 @@ pub struct NetworkRequirementsToml {
     pub dangerously_allow_non_loopback_proxy: Option<bool>,
     /// `dangerously_allow_all_unix_sockets`
     pub dangerously_allow_all_unix_sockets: Option<bool>,
-    /// Domain patterns (sorted by pattern, as Codex's `BTreeMap`).
-    pub domains: Option<BTreeMap<String, DomainPermission>>,
+    /// Domain patterns (sorted by pattern and unique, as Codex's `BTreeMap`).
+    pub domains: Option<Vec<(String, DomainPermission)>>,
     /// Only admin allow rules are effective.
     pub managed_allowed_domains_only: Option<bool>,
-    /// Unix socket paths.
-    pub unix_sockets: Option<BTreeMap<String, UnixSocketPermission>>,
+    /// Unix socket paths (sorted and unique, as Codex's `BTreeMap`).
+    pub unix_sockets: Option<Vec<(String, UnixSocketPermission)>>,
     /// `allow_local_binding`
     pub allow_local_binding: Option<bool>,
 }
@@ -77,11 +75,11 @@ struct RawNetwork {
     allow_upstream_proxy: Option<bool>,
     dangerously_allow_non_loopback_proxy: Option<bool>,
     dangerously_allow_all_unix_sockets: Option<bool>,
-    domains: Option<BTreeMap<String, DomainPermission>>,
+    domains: Option<Vec<(String, DomainPermission)>>,
     allowed_domains: Option<Vec<String>>,
     managed_allowed_domains_only: Option<bool>,
     denied_domains: Option<Vec<String>>,
-    unix_sockets: Option<BTreeMap<String, UnixSocketPermission>>,
+    unix_sockets: Option<Vec<(String, UnixSocketPermission)>>,
     allow_unix_sockets: Option<Vec<String>>,
     allow_local_binding: Option<bool>,
 }
@@ -113,11 +111,11 @@ impl RawNetwork {
                 3 => raw.allow_upstream_proxy = Some(boolean(n)?),
                 4 => raw.dangerously_allow_non_loopback_proxy = Some(boolean(n)?),
                 5 => raw.dangerously_allow_all_unix_sockets = Some(boolean(n)?),
-                6 => raw.domains = Some(map(n, &mut |e| DomainPermission::from_toml(&e.value))?),
+                6 => raw.domains = Some(entries(n, &mut |e| DomainPermission::from_toml(&e.value))?),
                 7 => raw.allowed_domains = Some(string_seq(n)?),
                 8 => raw.managed_allowed_domains_only = Some(boolean(n)?),
                 9 => raw.denied_domains = Some(string_seq(n)?),
-                10 => raw.unix_sockets = Some(map(n, &mut |e| UnixSocketPermission::from_toml(&e.value))?),
+                10 => raw.unix_sockets = Some(entries(n, &mut |e| UnixSocketPermission::from_toml(&e.value))?),
                 11 => raw.allow_unix_sockets = Some(string_seq(n)?),
                 _ => raw.allow_local_binding = Some(boolean(n)?),
             }
@@ -161,22 +159,20 @@ impl NetworkRequirementsToml {
         // Legacy lists: allowed first, then denied (so a pattern in both ends `deny`); explicit
         // empty lists are treated as unset.
         let domains = raw.domains.or_else(|| {
-            let mut map = BTreeMap::new();
+            let mut map = Vec::new();
             for pattern in raw.allowed_domains.unwrap_or_default() {
-                map.insert(pattern, DomainPermission::Allow);
+                insert_sorted(&mut map, pattern, DomainPermission::Allow);
             }
             for pattern in raw.denied_domains.unwrap_or_default() {
-                map.insert(pattern, DomainPermission::Deny);
+                insert_sorted(&mut map, pattern, DomainPermission::Deny);
             }
             (!map.is_empty()).then_some(map)
         });
         let unix_sockets = raw.unix_sockets.or_else(|| {
-            let map: BTreeMap<_, _> = raw
-                .allow_unix_sockets
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| (p, UnixSocketPermission::Allow))
-                .collect();
+            let mut map = Vec::new();
+            for path in raw.allow_unix_sockets.unwrap_or_default() {
+                insert_sorted(&mut map, path, UnixSocketPermission::Allow);
+            }
             (!map.is_empty()).then_some(map)
         });
         Ok(Self {
@@ -219,6 +215,19 @@ impl NetworkRequirementsToml {
                     .map(|m| Json::Object(m.iter().map(|(k, v)| (k.clone(), Json::from(v.as_str()))).collect())),
             )
             .with_opt("allow_local_binding", self.allow_local_binding)
+    }
+}
+
+/// `BTreeMap::insert` on a list kept in key order: a new key goes to its place, a repeated one
+/// takes the new value.
+fn insert_sorted<V>(list: &mut Vec<(String, V)>, key: String, value: V) {
+    match list.binary_search_by(|(k, _)| k.as_str().cmp(key.as_str())) {
+        Ok(index) => {
+            if let Some(slot) = list.get_mut(index) {
+                slot.1 = value;
+            }
+        }
+        Err(index) => list.insert(index, (key, value)),
     }
 }
 

@@ -112,20 +112,35 @@ fn resolve_field<T: Copy>(f: Field<'_, T>) -> Result<Setting<T>, String> {
     let Err(err) = (f.check)(candidate) else {
         return Ok(Setting { value: candidate, source, warning: None });
     };
-    let req_source = SettingSource::Requirement(f.source.unwrap_or(RequirementSource::Unknown));
-    if let Err(err2) = (f.check)(f.fallback) {
+    let (source, warning) =
+        fall_back(f.name, &err, (f.check)(f.fallback), f.source, explicit || f.always_warn, &f.fallback_debug)?;
+    Ok(Setting { value: f.fallback, source, warning })
+}
+
+/// The part of [`resolve_field`] after the configured value failed its check: the fallback's
+/// source and warning, or the fatal error when the fallback fails too. Shared by every setting
+/// type (only the values differ).
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+fn fall_back(
+    name: &str,
+    err: &ConstraintError,
+    fallback_check: Result<(), ConstraintError>,
+    source: Option<RequirementSource>,
+    warn: bool,
+    fallback_debug: &str,
+) -> Result<(SettingSource, Option<String>), String> {
+    let req_source = SettingSource::Requirement(source.unwrap_or(RequirementSource::Unknown));
+    if let Err(err2) = fallback_check {
         return Err(format!(
-            "configured value for `{}` is disallowed by requirements ({err}); fallback to a requirement-compatible value also failed ({err2})",
-            f.name
+            "configured value for `{name}` is disallowed by requirements ({err}); fallback to a requirement-compatible value also failed ({err2})"
         ));
     }
-    let warning = (explicit || f.always_warn).then(|| {
+    let warning = warn.then(|| {
         format!(
-            "Configured value for `{}` is disallowed by requirements; falling back to required value {}. Details: {err}",
-            f.name, f.fallback_debug
+            "Configured value for `{name}` is disallowed by requirements; falling back to required value {fallback_debug}. Details: {err}"
         )
     });
-    Ok(Setting { value: f.fallback, source: req_source, warning })
+    Ok((req_source, warning))
 }
 
 fn explicit<T: Copy>(user: Option<T>, legacy: Option<&Sourced<T>>) -> Option<(T, SettingSource)> {
@@ -246,13 +261,14 @@ pub fn resolve_with_constraints(
     let mut features: Vec<(Feature, Setting<bool>)> = Vec::new();
     let mut mentioned: Vec<Feature> = configured_features.clone();
     if let Some((pins, _)) = pinned {
-        mentioned.extend(pins.pins.keys().copied());
+        mentioned.extend(pins.pins.iter().map(|(f, _)| *f));
     }
-    mentioned.sort();
+    // Unstable is the same order here (equal features are identical) and smaller in the wasm.
+    mentioned.sort_unstable();
     mentioned.dedup();
     for f in mentioned {
         let source = match pinned {
-            Some((pins, source)) if pins.pins.contains_key(&f) => SettingSource::Requirement(source.clone()),
+            Some((pins, source)) if pins.is_pinned(f) => SettingSource::Requirement(source.clone()),
             _ if configured_features.contains(&f) => SettingSource::Config,
             _ => SettingSource::Default,
         };
@@ -261,8 +277,8 @@ pub fn resolve_with_constraints(
 
     let mcp_servers = evaluate_mcp_servers(
         &config.mcp_servers,
-        reqs.mcp_servers.as_ref().map(|s| (&s.value, &s.source)),
-        reqs.plugins.as_ref().map(|s| (&s.value, &s.source)),
+        reqs.mcp_servers.as_ref().map(|s| (s.value.as_slice(), &s.source)),
+        reqs.plugins.as_ref().map(|s| (s.value.as_slice(), &s.source)),
     );
     let mut startup_warnings = Vec::new();
     for w in [&approval_policy.warning, &approvals_reviewer.warning, &sandbox_mode.warning, &web_search.warning]

@@ -527,8 +527,18 @@ pub fn ignore(node: &Node<'_>) -> Result<(), Error> {
 
 /// A `Vec<T>`: `each` reads one element.
 pub fn seq<T>(node: &Node<'_>, each: &mut dyn FnMut(&Node<'_>) -> Result<T, Error>) -> Result<Vec<T>, Error> {
+    let mut out = Vec::new();
+    seq_each(node, &mut |n| {
+        out.push(each(n)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The walk behind [`seq`], shared by every element type (only the push is per type).
+fn seq_each(node: &Node<'_>, each: &mut dyn FnMut(&Node<'_>) -> Result<(), Error>) -> Result<(), Error> {
     match node.seen()? {
-        Seen::Seq(items) => items.iter().map(each).collect(),
+        Seen::Seq(items) => items.iter().try_for_each(each),
         other => Err(invalid_type(&other, "a sequence")),
     }
     .map_err(|e| node.fail(e))
@@ -549,14 +559,39 @@ pub fn map<T>(
     node: &Node<'_>,
     each: &mut dyn FnMut(&Entry<'_>) -> Result<T, Error>,
 ) -> Result<BTreeMap<String, T>, Error> {
+    let mut out = BTreeMap::new();
+    map_each(node, &mut |e| {
+        let value = each(e)?;
+        out.insert(e.key.clone().into_owned(), value);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// A map that is only walked: its entries in reading order, which for a table is key order with
+/// unique keys (`toml`'s tables are sorted maps), so the same pairs in the same order as [`map`]
+/// without a `BTreeMap<String, T>` type of its own in the wasm.
+pub fn entries<T>(
+    node: &Node<'_>,
+    each: &mut dyn FnMut(&Entry<'_>) -> Result<T, Error>,
+) -> Result<Vec<(String, T)>, Error> {
+    let mut out = Vec::new();
+    map_each(node, &mut |e| {
+        let value = each(e)?;
+        out.push((e.key.clone().into_owned(), value));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The walk behind [`map`], shared by every value type (only the insert is per type).
+fn map_each(node: &Node<'_>, each: &mut dyn FnMut(&Entry<'_>) -> Result<(), Error>) -> Result<(), Error> {
     match node.seen()? {
         Seen::Map(entries) => {
-            let mut out = BTreeMap::new();
             for e in &entries {
-                let value = each(e).map_err(|err| node.fail(e.value.fail(err)))?;
-                out.insert(e.key.clone().into_owned(), value);
+                each(e).map_err(|err| node.fail(e.value.fail(err)))?;
             }
-            Ok(out)
+            Ok(())
         }
         other => Err(invalid_type(&other, "a map")),
     }

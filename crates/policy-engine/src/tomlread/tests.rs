@@ -249,3 +249,20 @@ fn v2_layer_errors_render_like_toml() {
         check(doc, &composed.diagnostics, message, *span);
     }
 }
+
+/// The key-ordered lists read with `tomlread::entries` (apps, MCP servers, plugins, network
+/// permissions, workspace roles and policies, …) stand in for Codex's `BTreeMap`s because a
+/// table's entries come sorted: `toml` is built without `preserve_order`. If a dependency ever
+/// turns that feature on, this fails instead of the lists silently following the text order.
+#[test]
+fn table_entries_come_in_key_order() {
+    let Ok(doc) = crate::tomlread::parse("[t]\nb = 1\nc = 2\na = 3\n\"B\" = 4\n") else {
+        panic!("the document parses");
+    };
+    let Some(node) = crate::tomlread::only_value(&doc, "t") else {
+        panic!("one table");
+    };
+    let read = crate::tomlread::entries(&node, &mut |e| crate::tomlread::value(&e.value));
+    let keys: Vec<String> = read.map(|list| list.into_iter().map(|(k, _)| k).collect()).unwrap_or_default();
+    assert_eq!(keys, ["B", "a", "b", "c"]);
+}

@@ -3,7 +3,7 @@
 //! (the CLI reads files relative to the workspace file; the app looks them up in its inlined
 //! files). Every policy is parsed on its own, so one broken policy never hides the others.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use toml::Spanned;
 
@@ -18,12 +18,17 @@ use crate::tomlread::{
 use crate::workspace::internet::{InternetSettings, KNOWN_PRESETS};
 use crate::workspace::rbac::Permissions;
 
+/// A table's entries with their spans, in key order (the map serde would build).
+type SpannedEntries<T> = Vec<(Spanned<String>, Spanned<T>)>;
+
 #[derive(Debug, Default)]
 struct WorkspaceFileToml {
     workspace: Option<Spanned<WorkspaceSectionToml>>,
-    roles: BTreeMap<Spanned<String>, Spanned<RoleToml>>,
+    /// In key order, as a map would hold them: `toml`'s tables are sorted maps, read in order.
+    roles: SpannedEntries<RoleToml>,
     groups: Vec<Spanned<GroupToml>>,
-    policies: BTreeMap<Spanned<String>, Spanned<PolicyToml>>,
+    /// In key order (see `roles`).
+    policies: SpannedEntries<PolicyToml>,
     policy_rules: Vec<Spanned<PolicyRuleToml>>,
     default_policy: Option<Spanned<DefaultPolicyToml>>,
     layers: Option<Spanned<LayersToml>>,
@@ -106,21 +111,23 @@ struct InternetToml {
     allowed_methods: Option<Vec<Spanned<String>>>,
 }
 
-/// A `BTreeMap<Spanned<String>, Spanned<T>>`.
+/// A `BTreeMap<Spanned<String>, Spanned<T>>` as its entries in key order: a table's entries come
+/// sorted and unique (`toml`'s tables are `BTreeMap`s), so a list in reading order is that map
+/// without a map type of its own in the wasm.
 fn spanned_map<T>(
     node: &Node<'_>,
     each: &mut dyn FnMut(&Node<'_>) -> Result<T, Error>,
-) -> Result<BTreeMap<Spanned<String>, Spanned<T>>, Error> {
+) -> Result<SpannedEntries<T>, Error> {
     match node.seen()? {
         Seen::Map(entries) => {
-            let mut out = BTreeMap::new();
+            let mut out = Vec::with_capacity(entries.len());
             for e in &entries {
                 let Some(key_span) = e.key_span.clone() else {
                     let seen = Seen::Str(e.key.clone());
                     return Err(node.fail(crate::tomlread::invalid_type(&seen, "a spanned value")));
                 };
                 let value = each(&e.value).map_err(|err| node.fail(e.value.fail(err)))?;
-                out.insert(Spanned::new(key_span, e.key.clone().into_owned()), spanned(&e.value, value));
+                out.push((Spanned::new(key_span, e.key.clone().into_owned()), spanned(&e.value, value)));
             }
             Ok(out)
         }

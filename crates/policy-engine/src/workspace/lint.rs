@@ -22,7 +22,11 @@ pub fn lint_workspace(ws: &Workspace, source: &str) -> Vec<Diagnostic> {
     let mut matched: BTreeSet<String> = BTreeSet::new();
     for rule in &ws.policy_rules {
         let Some(group) = ws.group(&rule.group.name) else { continue };
-        let members: BTreeSet<String> = group.members.iter().map(|m| m.to_ascii_lowercase()).collect();
+        // Inserted one by one: collecting would add a sort and a bulk build to the wasm.
+        let mut members = BTreeSet::new();
+        for member in &group.members {
+            members.insert(member.to_ascii_lowercase());
+        }
         if members.is_empty() {
             out.push(
                 Diagnostic::warning(
