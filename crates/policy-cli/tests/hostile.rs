@@ -63,6 +63,19 @@ impl Drop for Fixtures {
 }
 
 fn run(args: &[String], stdin: Option<&[u8]>) -> Output {
+    run_closing(args, stdin, None)
+}
+
+/// Which output's reading end `run_closing` shuts before the command writes anything.
+#[derive(Clone, Copy, PartialEq)]
+enum Closed {
+    Stdout,
+    Stderr,
+}
+
+/// Runs the binary with `stdin` fed from a thread; with `closed`, that output's reading end is
+/// shut first, so every write there fails (EPIPE). The other outputs are collected.
+fn run_closing(args: &[String], stdin: Option<&[u8]>, closed: Option<Closed>) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
@@ -70,6 +83,11 @@ fn run(args: &[String], stdin: Option<&[u8]>) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    match closed {
+        Some(Closed::Stdout) => drop(child.stdout.take()),
+        Some(Closed::Stderr) => drop(child.stderr.take()),
+        None => {}
+    }
     if let Some(bytes) = stdin {
         let mut pipe = child.stdin.take().unwrap();
         let bytes = bytes.to_vec();
@@ -259,41 +277,9 @@ fn a_closed_stdout_is_not_a_panic() {
         ("--help", s(&["--help"]), None),
     ];
     for (what, args, stdin) in cases {
-        let out = run_with_closed_reader(&args, stdin, Closed::Stdout);
+        let out = run_closing(&args, stdin, Some(Closed::Stdout));
         assert_no_panic(what, &out);
     }
-}
-
-/// Which output's reading end `run_with_closed_reader` closes.
-#[derive(Clone, Copy, PartialEq)]
-enum Closed {
-    Stdout,
-    Stderr,
-}
-
-/// Runs the binary with the reading end of `closed` shut before it writes anything, so every
-/// write there fails (EPIPE); `stdin` is fed from a thread. The other output is collected.
-fn run_with_closed_reader(args: &[String], stdin: Option<&[u8]>, closed: Closed) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if closed == Closed::Stdout {
-        drop(child.stdout.take());
-    } else {
-        drop(child.stderr.take());
-    }
-    if let Some(bytes) = stdin {
-        let mut pipe = child.stdin.take().unwrap();
-        let bytes = bytes.to_vec();
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(&bytes);
-        });
-    }
-    child.wait_with_output().unwrap()
 }
 
 #[test]
@@ -316,7 +302,7 @@ fn a_closed_stderr_is_not_a_panic() {
         (("lint", s(&["lint", "--workspace", &ws]), None), 0),
     ];
     for ((what, args, stdin), code) in cases {
-        let status = run_with_closed_reader(&args, stdin, Closed::Stderr).status;
+        let status = run_closing(&args, stdin, Some(Closed::Stderr)).status;
         assert_eq!(status.code(), Some(code), "{what}: {status:?} (101 is a panic)");
     }
 }

@@ -9,6 +9,7 @@ use crate::requirements::document::{
     AppRequirementToml, ApprovalPolicyToml, ApprovalsReviewerToml, ComputerUseToml, HooksToml, MarketplacesToml,
     PermissionsToml, RequirementsToml, ResidencyToml, SandboxModeToml, WebSearchModeToml, WindowsToml,
 };
+use crate::requirements::keyed;
 use crate::requirements::mcp::{McpServerRequirement, PluginRequirementsToml};
 use crate::requirements::network::NetworkRequirementsToml;
 use crate::requirements::source::RequirementSource;
@@ -220,7 +221,7 @@ pub fn merge_apps_descending(
     incoming: Vec<(String, AppRequirementToml)>,
 ) {
     for (id, lower) in incoming {
-        let Some(entry) = entry_or_default(base, id) else { continue };
+        let Some(entry) = keyed::entry_or_default(base, id) else { continue };
         entry.enabled = if entry.enabled == Some(false) || lower.enabled == Some(false) {
             Some(false)
         } else {
@@ -231,22 +232,10 @@ pub fn merge_apps_descending(
         };
         let tools = entry.tools.get_or_insert_with(Vec::new);
         for (name, tool) in lower_tools {
-            let Some(slot) = entry_or_default(tools, name) else { continue };
+            let Some(slot) = keyed::entry_or_default(tools, name) else { continue };
             if slot.approval_mode.is_none() {
                 slot.approval_mode = tool.approval_mode;
             }
         }
     }
-}
-
-/// `BTreeMap::entry(key).or_default()` on a list kept in key order (always `Some`).
-fn entry_or_default<V: Default>(list: &mut Vec<(String, V)>, key: String) -> Option<&mut V> {
-    let index = match list.binary_search_by(|(k, _)| k.as_str().cmp(key.as_str())) {
-        Ok(index) => index,
-        Err(index) => {
-            list.insert(index, (key, V::default()));
-            index
-        }
-    };
-    list.get_mut(index).map(|(_, v)| v)
 }

@@ -1,6 +1,7 @@
 //! `[mcp_servers]` and `[plugins]` allowlists (spec §2.3.8, vectors X1–X3).
 
 use crate::json::Json;
+use crate::requirements::keyed;
 use crate::requirements::source::RequirementSource;
 use crate::tomlread::{Error, Node, Seen, StructReader, buffer, entries, string};
 
@@ -90,12 +91,6 @@ fn identity_matches(identity: &McpServerIdentity, transport: &McpTransport) -> b
     }
 }
 
-/// `BTreeMap::get` on a list in key order (every requirement map is read as one).
-fn find_entry<'a, V>(list: &'a [(String, V)], key: &str) -> Option<&'a V> {
-    let index = list.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
-    list.get(index).map(|(_, v)| v)
-}
-
 /// Applies the allowlists to every configured server (released generation: a top-level
 /// `mcp_servers = {}` does not disable plugin-provided servers, spec §8).
 pub fn evaluate_mcp_servers(
@@ -108,14 +103,14 @@ pub fn evaluate_mcp_servers(
         .map(|server| {
             let verdict = match &server.plugin {
                 None => mcp_servers.map(|(allow, source)| {
-                    let ok = find_entry(allow, &server.name)
+                    let ok = keyed::get(allow, &server.name)
                         .is_some_and(|r| identity_matches(&r.identity, &server.transport));
                     (ok, source)
                 }),
                 Some(plugin) => plugins.map(|(allow, source)| {
-                    let ok = find_entry(allow, plugin)
+                    let ok = keyed::get(allow, plugin)
                         .and_then(|p| p.mcp_servers.as_deref())
-                        .and_then(|m| find_entry(m, &server.name))
+                        .and_then(|m| keyed::get(m, &server.name))
                         .is_some_and(|r| identity_matches(&r.identity, &server.transport));
                     (ok, source)
                 }),

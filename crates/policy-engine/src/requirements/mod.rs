@@ -13,6 +13,7 @@ pub mod document;
 pub mod effective;
 pub mod features;
 pub mod json;
+pub mod keyed;
 pub mod layers;
 pub mod lint;
 pub mod mcp;

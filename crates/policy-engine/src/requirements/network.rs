@@ -2,6 +2,7 @@
 //! mixing errors, with Codex's exact texts.
 
 use crate::json::Json;
+use crate::requirements::keyed;
 use crate::tomlread::{Error, Node, StructReader, boolean, entries, string_seq, unit_enum, unsigned};
 
 /// A domain pattern's permission.
@@ -161,17 +162,17 @@ impl NetworkRequirementsToml {
         let domains = raw.domains.or_else(|| {
             let mut map = Vec::new();
             for pattern in raw.allowed_domains.unwrap_or_default() {
-                insert_sorted(&mut map, pattern, DomainPermission::Allow);
+                keyed::insert(&mut map, pattern, DomainPermission::Allow);
             }
             for pattern in raw.denied_domains.unwrap_or_default() {
-                insert_sorted(&mut map, pattern, DomainPermission::Deny);
+                keyed::insert(&mut map, pattern, DomainPermission::Deny);
             }
             (!map.is_empty()).then_some(map)
         });
         let unix_sockets = raw.unix_sockets.or_else(|| {
             let mut map = Vec::new();
             for path in raw.allow_unix_sockets.unwrap_or_default() {
-                insert_sorted(&mut map, path, UnixSocketPermission::Allow);
+                keyed::insert(&mut map, path, UnixSocketPermission::Allow);
             }
             (!map.is_empty()).then_some(map)
         });
@@ -215,19 +216,6 @@ impl NetworkRequirementsToml {
                     .map(|m| Json::Object(m.iter().map(|(k, v)| (k.clone(), Json::from(v.as_str()))).collect())),
             )
             .with_opt("allow_local_binding", self.allow_local_binding)
-    }
-}
-
-/// `BTreeMap::insert` on a list kept in key order: a new key goes to its place, a repeated one
-/// takes the new value.
-fn insert_sorted<V>(list: &mut Vec<(String, V)>, key: String, value: V) {
-    match list.binary_search_by(|(k, _)| k.as_str().cmp(key.as_str())) {
-        Ok(index) => {
-            if let Some(slot) = list.get_mut(index) {
-                slot.1 = value;
-            }
-        }
-        Err(index) => list.insert(index, (key, value)),
     }
 }
 
