@@ -254,7 +254,7 @@ test('3. simulate: pick, type or tick who; argv lines; config values and host; t
   assert.equal(await command(page).inputValue(), `git commit -m "say \\"hi\\" it's me"`);
 
   // The user's own config: a value the policy disallows falls back, with Codex's warning verbatim.
-  await page.getByText('Config and host').click();
+  await page.getByText('Config, host and Codex version').click();
   await page.getByTestId('config-sandbox_mode').selectOption('danger-full-access');
   await waitForMatch(page, '[data-testid="setting-warning"]', /^Codex warns\s*Configured value for `permission_profile` is disallowed by requirements; falling back to required value ReadOnly\./i);
   await page.getByTestId('config-approval_policy').selectOption('untrusted');
@@ -271,6 +271,16 @@ test('3. simulate: pick, type or tick who; argv lines; config values and host; t
   await waitForMatch(page, '[data-step="settings"]', /sandbox_mode\s+danger-full-access/);
   await page.getByTestId('scenario-host').fill('build-7.acme.example');
   await waitForMatch(page, '[data-step="settings"]', /sandbox_mode\s+read-only/);
+
+  // Which Codex: the newest heuristics call `rm -r -f` dangerous, the released ones do not.
+  await typeCommand(page, 'rm -r -f build');
+  await waitForMatch(page, '[data-testid="heuristic"]', /; not dangerous \(/);
+  await page.getByTestId('codex-heuristics').selectOption('newest');
+  await waitForMatch(page, '[data-testid="heuristic"]', /; dangerous \(/);
+  await page.getByTestId('codex-merge').selectOption('v2');
+  await page.getByTestId('codex-heuristics').selectOption('released');
+  await waitForMatch(page, '[data-testid="heuristic"]', /; not dangerous \(/);
+  assert.equal(await page.getByTestId('codex-merge').inputValue(), 'v2');
   await context.close();
 });
 

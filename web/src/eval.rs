@@ -455,6 +455,8 @@ impl Report {
 /// The parsed workspace and what parsing and linting found.
 struct Parsed {
     snapshot: Snapshot,
+    /// The Codex generation its evaluator follows.
+    options: ExplainOptions,
     parse: WorkspaceParse,
 }
 
@@ -477,7 +479,7 @@ self_cell!(
 impl Prepared {
     /// Parses `snapshot`, re-reading policies from `previous` (the workspace before the edit)
     /// where only part of them changed.
-    fn build(snapshot: &Snapshot, previous: Option<&Workspace>) -> Prepared {
+    fn build(snapshot: &Snapshot, options: ExplainOptions, previous: Option<&Workspace>) -> Prepared {
         let docs = Rc::clone(&snapshot.docs);
         let resolve = move |path: &str| -> Result<String, String> {
             docs.iter()
@@ -486,8 +488,8 @@ impl Prepared {
                 .ok_or_else(|| "there is no file of that name in this workspace; add it with “New file”".to_owned())
         };
         let parse = parse_workspace_after(&snapshot.workspace, WORKSPACE_DOC, &resolve, previous);
-        Prepared::new(Parsed { snapshot: snapshot.clone(), parse }, |p| {
-            p.parse.workspace.as_ref().map(|ws| Evaluator::new(ws, ExplainOptions::default(), PathContext::default()))
+        Prepared::new(Parsed { snapshot: snapshot.clone(), options, parse }, |p| {
+            p.parse.workspace.as_ref().map(|ws| Evaluator::new(ws, p.options, PathContext::default()))
         })
     }
 }
@@ -509,12 +511,18 @@ impl std::fmt::Debug for Session {
     }
 }
 
-fn prepared<'a>(slot: &'a mut Option<Prepared>, snapshot: &Snapshot, retired: &mut Vec<Prepared>) -> &'a Prepared {
-    if slot.as_ref().is_none_or(|p| p.borrow_owner().snapshot != *snapshot) {
-        let next = Prepared::build(snapshot, slot.as_ref().and_then(|p| p.borrow_owner().parse.workspace.as_ref()));
+fn prepared<'a>(
+    slot: &'a mut Option<Prepared>,
+    snapshot: &Snapshot,
+    options: ExplainOptions,
+    retired: &mut Vec<Prepared>,
+) -> &'a Prepared {
+    if slot.as_ref().is_none_or(|p| p.borrow_owner().snapshot != *snapshot || p.borrow_owner().options != options) {
+        let previous = slot.as_ref().and_then(|p| p.borrow_owner().parse.workspace.as_ref());
+        let next = Prepared::build(snapshot, options, previous);
         retired.extend(slot.replace(next));
     }
-    slot.get_or_insert_with(|| Prepared::build(snapshot, None))
+    slot.get_or_insert_with(|| Prepared::build(snapshot, options, None))
 }
 
 impl Session {
@@ -537,7 +545,7 @@ impl Session {
     /// only, marked `lint_pending`, until a later call with `lint: true`.
     pub fn evaluate_with(&mut self, project: &Project, view: View, lint: bool) -> Report {
         let snapshot = project.snapshot();
-        let current = prepared(&mut self.current, &snapshot, &mut self.retired);
+        let current = prepared(&mut self.current, &snapshot, project.scenario.codex, &mut self.retired);
         let parsed = current.borrow_owner();
         let fresh = self.lint.as_ref().is_some_and(|l| l.snapshot == snapshot);
         if lint && !fresh {
@@ -592,7 +600,7 @@ impl Session {
             self.baseline = None;
             return DiffView::NoBaseline;
         };
-        let old = prepared(&mut self.baseline, baseline, &mut self.retired);
+        let old = prepared(&mut self.baseline, baseline, project.scenario.codex, &mut self.retired);
         let Some(new) = self.current.as_ref() else { return DiffView::Broken { side: "draft" } };
         let (Some(old_ev), Some(new_ev)) = (old.borrow_dependent().as_ref(), new.borrow_dependent().as_ref()) else {
             let side = if old.borrow_dependent().is_none() { "baseline" } else { "draft" };

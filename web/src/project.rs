@@ -5,7 +5,10 @@
 
 use std::rc::Rc;
 
+use policy_engine::explain::ExplainOptions;
+use policy_engine::heuristics::HeuristicsVersion;
 use policy_engine::json::Json;
+use policy_engine::requirements::MergeMode;
 use yew::AttrValue;
 
 /// The name the workspace file goes by in editors, diagnostics and exports.
@@ -151,6 +154,8 @@ pub struct ScenarioInput {
     pub host: AttrValue,
     /// Whether the tool call asks to run outside the sandbox.
     pub escalate: bool,
+    /// Which Codex generation to follow where versions differ (requirements merge, heuristics).
+    pub codex: ExplainOptions,
 }
 
 /// Rows of the grid.
@@ -238,7 +243,13 @@ impl Project {
             .with("config", config)
             .with("overrides", s.config.overrides.as_str())
             .with("host", s.host.as_str())
-            .with("escalate", s.escalate);
+            .with("escalate", s.escalate)
+            .with(
+                "codex",
+                Json::object()
+                    .with("merge", s.codex.merge_mode.as_str())
+                    .with("heuristics", s.codex.heuristics.as_str()),
+            );
         let mut out = Json::object()
             .with("v", i64::from(FORMAT_VERSION))
             .with("workspace", self.workspace.as_str())
@@ -297,6 +308,7 @@ impl Project {
             config,
             host: text_at("host"),
             escalate: s.and_then(|s| s.get("escalate")).and_then(Json::as_bool).unwrap_or(false),
+            codex: codex_from(s.and_then(|s| s.get("codex"))),
         };
         let g = json.get("grid");
         let grid = GridInput {
@@ -384,6 +396,8 @@ pub enum Edit {
     Host(AttrValue),
     /// The escalation flag.
     Escalate(bool),
+    /// Which Codex generation.
+    Codex(ExplainOptions),
     /// Grid rows.
     GridRows(GridRows),
     /// Grid commands.
@@ -445,6 +459,7 @@ impl Project {
             Edit::Overrides(text) => s.config.overrides = text,
             Edit::Host(host) => s.host = host,
             Edit::Escalate(on) => s.escalate = on,
+            Edit::Codex(options) => s.codex = options,
             Edit::GridRows(rows) => self.grid.rows = rows,
             Edit::GridCommands(text) => self.grid.commands = text,
             Edit::Pick(person, argv) => {
@@ -557,6 +572,19 @@ pub fn share_problem_text(version: u32) -> Option<String> {
     })
 }
 
+/// The scenario's `codex` member; unknown or missing values take the released defaults.
+fn codex_from(json: Option<&Json>) -> ExplainOptions {
+    let text = |key: &str| json.and_then(|c| c.get(key)).and_then(Json::as_str);
+    ExplainOptions {
+        merge_mode: if text("merge") == Some(MergeMode::DeepMerge.as_str()) {
+            MergeMode::DeepMerge
+        } else {
+            MergeMode::PerField
+        },
+        heuristics: text("heuristics").and_then(HeuristicsVersion::parse).unwrap_or_default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,6 +603,7 @@ mod tests {
         p.scenario.config.overrides = "features.x=true".into();
         p.scenario.host = "build-1".into();
         p.scenario.escalate = true;
+        p.scenario.codex = ExplainOptions { merge_mode: MergeMode::DeepMerge, heuristics: HeuristicsVersion::Newest };
         p.grid = GridInput { rows: GridRows::Groups, commands: "ls\ngit push\n".into() };
         p.baseline = Some(Rc::new(p.snapshot()));
         p

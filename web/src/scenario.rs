@@ -4,6 +4,9 @@
 
 use std::rc::Rc;
 
+use policy_engine::explain::ExplainOptions;
+use policy_engine::heuristics::HeuristicsVersion;
+use policy_engine::requirements::MergeMode;
 use yew::prelude::*;
 
 use crate::eval::{Field, FormModel, Problem};
@@ -64,7 +67,7 @@ pub fn ScenarioPanel(props: &ScenarioProps) -> Html {
         props.model.as_ref().map(|m| m.groups.iter().map(|g| g.0.clone()).collect()).unwrap_or_default();
     let command_problems: Vec<&Problem> = props.problems.iter().filter(|p| p.field == Field::Command).collect();
     let config_problems: Vec<&Problem> = props.problems.iter().filter(|p| p.field == Field::Config).collect();
-    let config_set = !s.config.is_empty() || !s.host.is_empty() || s.escalate;
+    let config_set = !s.config.is_empty() || !s.host.is_empty() || s.escalate || s.codex != ExplainOptions::default();
 
     let user_chip = |user: &String| {
         let (edit, u) = (edit.clone(), user.clone());
@@ -123,6 +126,26 @@ pub fn ScenarioPanel(props: &ScenarioProps) -> Html {
             </div>
         }
     };
+
+    let codex = s.codex;
+    let on_merge = {
+        let edit = edit.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let merge_mode = if select.value() == "v2" { MergeMode::DeepMerge } else { MergeMode::PerField };
+            edit.emit(Edit::Codex(ExplainOptions { merge_mode, ..codex }));
+        })
+    };
+    let on_heuristics = {
+        let edit = edit.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let heuristics = HeuristicsVersion::parse(&select.value()).unwrap_or_default();
+            edit.emit(Edit::Codex(ExplainOptions { heuristics, ..codex }));
+        })
+    };
+    let v2 = codex.merge_mode == MergeMode::DeepMerge;
+    let newest = codex.heuristics == HeuristicsVersion::Newest;
 
     html! {
         <section class="panel scenario" aria-labelledby="scenario-title">
@@ -211,7 +234,7 @@ pub fn ScenarioPanel(props: &ScenarioProps) -> Html {
             </div>
 
             <details class="more" open={config_set}>
-                <summary>{ "Config and host" }{ if config_set { " (set)" } else { "" } }</summary>
+                <summary>{ "Config, host and Codex version" }{ if config_set { " (set)" } else { "" } }</summary>
                 <div class="config-grid">
                     { for CHOICES.iter().map(picker) }
                     <div class="field wide">
@@ -228,6 +251,20 @@ pub fn ScenarioPanel(props: &ScenarioProps) -> Html {
                         <input type="checkbox" checked={s.escalate} onchange={on_escalate} />
                         { "The call asks to run outside the sandbox" }
                     </label>
+                    <div class="field">
+                        <label for="codex-merge">{ "Requirements merge" }</label>
+                        <select id="codex-merge" data-testid="codex-merge" onchange={on_merge}>
+                            <option value="v1" selected={!v2}>{ "v1: per field (released)" }</option>
+                            <option value="v2" selected={v2}>{ "v2: layer stack (newest)" }</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="codex-heuristics">{ "Command heuristics" }</label>
+                        <select id="codex-heuristics" data-testid="codex-heuristics" onchange={on_heuristics}>
+                            <option value="released" selected={!newest}>{ "released" }</option>
+                            <option value="newest" selected={newest}>{ "newest" }</option>
+                        </select>
+                    </div>
                 </div>
                 <div class="config-problems">
                     { for config_problems.iter().map(|p| html! {

@@ -280,3 +280,47 @@ fn a_session_after_rule_edits_reports_what_a_fresh_one_does() {
         }
     }
 }
+
+#[test]
+fn the_codex_generation_switch_re_evaluates_and_matches_a_fresh_session() {
+    use crate::project::Edit;
+    use policy_engine::explain::ExplainOptions;
+    use policy_engine::heuristics::HeuristicsVersion;
+    use policy_engine::requirements::MergeMode;
+
+    // kim's policy (contractors) gains the newest generation's profile map; `rm -r -f` is dangerous
+    // only to the newest heuristics (a force option anywhere before `--`).
+    let mut project = example("acme");
+    let doc = "contractors.requirements.toml";
+    let text = [
+        project.text_of(doc).expect("policy").as_str(),
+        "\n[allowed_permission_profiles]\n\":workspace\" = true\n\":read-only\" = true\n",
+    ]
+    .concat();
+    project.set_text(doc, text.into());
+    project.scenario.command = "rm -r -f build".into();
+    let profile =
+        |r: &Report| trace(r).settings.iter().find(|f| f.name == "default_permissions").map(|f| f.value.clone());
+    let dangerous = |r: &Report| {
+        let a = trace(r).assessment.as_ref().expect("assessment");
+        a.commands[0].heuristic.as_ref().and_then(|h| h.dangerous.as_ref()).map(|d| d.0)
+    };
+
+    let mut session = Session::default();
+    let released = session.evaluate(&project, View::Trace);
+    assert_eq!(profile(&released), None, "v1 has no profile map: nothing selected");
+    assert_eq!(dangerous(&released), Some(false));
+
+    for options in [
+        ExplainOptions { merge_mode: MergeMode::DeepMerge, heuristics: HeuristicsVersion::Released },
+        ExplainOptions { merge_mode: MergeMode::DeepMerge, heuristics: HeuristicsVersion::Newest },
+        ExplainOptions::default(),
+    ] {
+        project.apply(Edit::Codex(options));
+        let switched = session.evaluate(&project, View::Trace);
+        assert_eq!(switched, Session::default().evaluate(&project, View::Trace), "{options:?}");
+        let v2 = options.merge_mode == MergeMode::DeepMerge;
+        assert_eq!(profile(&switched).as_deref(), v2.then_some(":workspace"), "{options:?}");
+        assert_eq!(dangerous(&switched), Some(options.heuristics == HeuristicsVersion::Newest), "{options:?}");
+    }
+}

@@ -26,6 +26,12 @@ pub struct ShareArgs {
     /// The command line to simulate.
     #[arg(long, value_name = "COMMAND")]
     command: Option<String>,
+    /// Requirements merge the link opens with: `v1` (released, per field) or `v2` (newest, deep merge).
+    #[arg(long, default_value = "v1", value_parser = ["v1", "v2"])]
+    merge: String,
+    /// Dangerous-command list the link opens with: `released` or `newest`.
+    #[arg(long, default_value = "released", value_parser = ["released", "newest"])]
+    heuristics: String,
     /// Where the playground is served (the link is `<BASE>#v1.…`).
     #[arg(long, default_value = "http://127.0.0.1:8080/", value_name = "URL")]
     base: String,
@@ -50,7 +56,8 @@ pub fn run(args: &ShareArgs) -> Result<ExitCode, String> {
         .with("config", Json::object())
         .with("overrides", "")
         .with("host", "")
-        .with("escalate", false);
+        .with("escalate", false)
+        .with("codex", Json::object().with("merge", args.merge.as_str()).with("heuristics", args.heuristics.as_str()));
     let project = Json::object()
         .with("v", 1i64)
         .with("workspace", main.text.as_str())
