@@ -281,6 +281,13 @@ test('3. simulate: pick, type or tick who; argv lines; config values and host; t
   await page.getByTestId('codex-heuristics').selectOption('released');
   await waitForMatch(page, '[data-testid="heuristic"]', /; not dangerous \(/);
   assert.equal(await page.getByTestId('codex-merge').inputValue(), 'v2');
+
+  // A cloud-agent internet request: acme gives no role `agent_internet`, so it is blocked, and says why.
+  await page.getByTestId('scenario-internet').fill('GET https://pypi.org/simple/');
+  await waitForMatch(page, '[data-testid="internet-verdict"]', /^blocked\s+no role of the user grants `?agent_internet`?/);
+  await page.getByTestId('scenario-internet').fill('pypi.org');
+  await waitForMatch(page, '[data-testid="config-problem"]', /the internet request `?pypi\.org`? is not `?METHOD URL`?/);
+  assert.equal(await page.getByTestId('internet-verdict').count(), 0);
   await context.close();
 });
 

@@ -23,6 +23,7 @@ use policy_engine::requirements::json::requirements_json_brief;
 use policy_engine::requirements::settings::settings_json;
 use policy_engine::shell::render_command;
 use policy_engine::workspace::file::{TextOrigin, Workspace};
+use policy_engine::workspace::internet::InternetDecision;
 use policy_engine::workspace::rbac::RoleBasis;
 use policy_engine::workspace::selection::PolicyVia;
 use policy_engine::workspace::{WorkspaceParse, parse_workspace_after};
@@ -290,6 +291,8 @@ pub struct Trace {
     pub decided_at: Option<Location>,
     /// `.rules` files loaded, and project files skipped as untrusted.
     pub rules_files: (Vec<String>, Vec<String>),
+    /// The cloud-agent internet request's verdict, when one was asked.
+    pub internet: Option<InternetDecision>,
 }
 
 /// Everything pickers and the structured panel need about the workspace.
@@ -570,6 +573,7 @@ impl Session {
         problems.extend(command_problem);
         let (config, config_problems) = user_config(project);
         problems.extend(config_problems);
+        problems.extend(internet_request(&project.scenario.internet).1);
 
         let mut report =
             Report { problems: Vec::new(), lint_pending, model: None, trace: None, argv, grid: None, diff: None };
@@ -822,6 +826,32 @@ fn user_config(project: &Project) -> (policy_engine::requirements::UserConfig, V
     }
 }
 
+/// The scenario's internet request as `(METHOD, URL)`, as `codex-policy explain --internet` reads
+/// it (empty is none), or the problem with it.
+fn internet_request(text: &str) -> (Option<(String, String)>, Option<Problem>) {
+    let text = text.trim();
+    if text.is_empty() {
+        return (None, None);
+    }
+    match text.split_once(char::is_whitespace) {
+        Some((method, url)) if !url.trim().is_empty() => (Some((method.to_owned(), url.trim().to_owned())), None),
+        _ => (
+            None,
+            Some(Problem {
+                severity: Severity::Error,
+                code: "config/internet-request",
+                message: ["the internet request `", text, "` is not `METHOD URL`"].concat(),
+                help: Some("for example `GET https://pypi.org/simple/`".to_owned()),
+                field: Field::Config,
+                source: "config".to_owned(),
+                location: None,
+                lint: false,
+                fix: None,
+            }),
+        ),
+    }
+}
+
 fn scenario(project: &Project, argv: &[String], config: policy_engine::requirements::UserConfig) -> Scenario {
     let s = &project.scenario;
     let (user, groups) = match s.mode {
@@ -838,6 +868,7 @@ fn scenario(project: &Project, argv: &[String], config: policy_engine::requireme
         config,
         host: non_empty(&s.host),
         escalation: if s.escalate { Escalation::RequireEscalated } else { Escalation::None },
+        internet: internet_request(&s.internet).0,
         ..Scenario::default()
     }
 }
@@ -963,6 +994,7 @@ fn trace(
         assessment: None,
         decided_at: None,
         rules_files,
+        internet: e.internet.clone(),
     };
     if let Some(context) = &e.context {
         out.layers = context.composed.layers.iter().map(|l| (l.source.label(), l.skipped)).collect();

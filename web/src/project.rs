@@ -156,6 +156,8 @@ pub struct ScenarioInput {
     pub escalate: bool,
     /// Which Codex generation to follow where versions differ (requirements merge, heuristics).
     pub codex: ExplainOptions,
+    /// A cloud-agent internet request to check, `METHOD URL` (empty: none).
+    pub internet: AttrValue,
 }
 
 /// Rows of the grid.
@@ -244,6 +246,7 @@ impl Project {
             .with("overrides", s.config.overrides.as_str())
             .with("host", s.host.as_str())
             .with("escalate", s.escalate)
+            .with("internet", s.internet.as_str())
             .with(
                 "codex",
                 Json::object()
@@ -309,6 +312,7 @@ impl Project {
             host: text_at("host"),
             escalate: s.and_then(|s| s.get("escalate")).and_then(Json::as_bool).unwrap_or(false),
             codex: codex_from(s.and_then(|s| s.get("codex"))),
+            internet: text_at("internet"),
         };
         let g = json.get("grid");
         let grid = GridInput {
@@ -398,6 +402,8 @@ pub enum Edit {
     Escalate(bool),
     /// Which Codex generation.
     Codex(ExplainOptions),
+    /// The cloud-agent internet request.
+    Internet(AttrValue),
     /// Grid rows.
     GridRows(GridRows),
     /// Grid commands.
@@ -460,6 +466,7 @@ impl Project {
             Edit::Host(host) => s.host = host,
             Edit::Escalate(on) => s.escalate = on,
             Edit::Codex(options) => s.codex = options,
+            Edit::Internet(request) => s.internet = request,
             Edit::GridRows(rows) => self.grid.rows = rows,
             Edit::GridCommands(text) => self.grid.commands = text,
             Edit::Pick(person, argv) => {
@@ -604,6 +611,7 @@ mod tests {
         p.scenario.host = "build-1".into();
         p.scenario.escalate = true;
         p.scenario.codex = ExplainOptions { merge_mode: MergeMode::DeepMerge, heuristics: HeuristicsVersion::Newest };
+        p.scenario.internet = "POST https://pypi.org/simple/".into();
         p.grid = GridInput { rows: GridRows::Groups, commands: "ls\ngit push\n".into() };
         p.baseline = Some(Rc::new(p.snapshot()));
         p

@@ -247,6 +247,11 @@ pub fn ScenarioPanel(props: &ScenarioProps) -> Html {
                         <input id="host-input" class="text-input" type="text" data-testid="scenario-host" placeholder="build-1.acme.example"
                             value={s.host.clone()} spellcheck="false" oninput={emit(Edit::Host, value_of)} />
                     </div>
+                    <div class="field">
+                        <label for="internet-input">{ "Cloud agent internet request" }</label>
+                        <input id="internet-input" class="text-input" type="text" data-testid="scenario-internet" placeholder="GET https://pypi.org/simple/"
+                            value={s.internet.clone()} spellcheck="false" oninput={emit(Edit::Internet, value_of)} />
+                    </div>
                     <label class="check field">
                         <input type="checkbox" checked={s.escalate} onchange={on_escalate} />
                         { "The call asks to run outside the sandbox" }

@@ -103,6 +103,7 @@ pub fn TracePanel(props: &TraceProps) -> Html {
                     { command_step(a, t, &actions.jump) }
                     { decision_step(a, t, &actions.jump) }
                 }
+                if let Some(i) = &t.internet { { internet_step(i) } }
             </ol>
             { problems_section(&problems, &actions) }
         </div>
@@ -138,6 +139,19 @@ fn step(id: &str, title: &str, body: Html) -> Html {
             <div class="step-body">{ body }</div>
         </li>
     }
+}
+
+/// The cloud agent's internet request (the scenario's `METHOD URL`), decided by the workspace's
+/// `[internet]` settings and the person's `agent_internet` role.
+fn internet_step(i: &policy_engine::workspace::internet::InternetDecision) -> Html {
+    let verdict = if i.allowed { "allowed" } else { "blocked" };
+    let body = html! {
+        <p data-testid="internet-verdict">
+            <span class={classes!("pill", if i.allowed { "allow" } else { "forbidden" })}>{ verdict }</span>
+            { " " }{ rich_text(&i.reason) }
+        </p>
+    };
+    step("internet", "Cloud agent internet", body)
 }
 
 fn who_step(t: &Trace) -> Html {
@@ -456,6 +470,9 @@ pub fn markdown(t: &Trace) -> String {
     };
     line(&["- Policy: ", t.policy.name.as_deref().unwrap_or("none"), " — ", &via]);
     line(&["- Command: `", &t.command_line.replace('`', "'"), "`"]);
+    if let Some(i) = &t.internet {
+        line(&["- Cloud agent internet: ", if i.allowed { "allowed" } else { "blocked" }, " — ", &i.reason]);
+    }
     if let Some(a) = &t.assessment {
         line(&[]);
         line(&["| command | matched | decision | justification | where |"]);

@@ -324,3 +324,48 @@ fn the_codex_generation_switch_re_evaluates_and_matches_a_fresh_session() {
         assert_eq!(dangerous(&switched), Some(options.heuristics == HeuristicsVersion::Newest), "{options:?}");
     }
 }
+
+#[test]
+fn an_internet_request_is_checked_and_a_malformed_one_is_a_config_problem() {
+    use crate::project::Edit;
+
+    // acme with the admins' role granting the cloud agent internet access; ana is an admin.
+    let mut project = example("acme");
+    let workspace = project.workspace.replace("codex_admin = true\n", "codex_admin = true\nagent_internet = true\n");
+    project.set_text(WORKSPACE_DOC, workspace.into());
+    project.apply(Edit::User("ana@acme.example".into()));
+    let mut session = Session::default();
+    assert_eq!(trace(&session.evaluate(&project, View::Trace)).internet, None, "none asked, none shown");
+
+    let docs = Rc::clone(&project.docs);
+    let resolve =
+        move |path: &str| docs.iter().find(|d| d.name == path).map(|d| d.text.to_string()).ok_or_else(String::new);
+    let parsed = parse_workspace_after(&project.workspace, WORKSPACE_DOC, &resolve, None);
+    let evaluator =
+        Evaluator::new(parsed.workspace.as_ref().expect("parses"), ExplainOptions::default(), PathContext::default());
+    for (request, allowed) in [
+        ("GET https://pypi.org/simple/", true),
+        ("POST https://pypi.org/simple/", false),
+        ("GET https://evil.example/x", false),
+    ] {
+        project.apply(Edit::Internet(request.into()));
+        let report = session.evaluate(&project, View::Trace);
+        let verdict = trace(&report).internet.clone().expect("a verdict");
+        let (method, url) = request.split_once(' ').expect("method and url");
+        let scenario = Scenario {
+            user: Some("ana@acme.example".to_owned()),
+            argv: vec!["ls".to_owned()],
+            internet: Some((method.to_owned(), url.to_owned())),
+            ..Scenario::default()
+        };
+        assert_eq!(Some(&verdict), evaluator.explain(&scenario).internet.as_ref(), "{request}: the engine's verdict");
+        assert_eq!(verdict.allowed, allowed, "{request}: {}", verdict.reason);
+        let line = if allowed { "- Cloud agent internet: allowed" } else { "- Cloud agent internet: blocked" };
+        assert!(crate::trace::markdown(trace(&report)).contains(line), "{request}");
+    }
+    project.apply(Edit::Internet("pypi.org".into()));
+    let report = session.evaluate(&project, View::Trace);
+    let problem = report.problems.iter().find(|p| p.code == "config/internet-request").expect("a problem");
+    assert_eq!(problem.message, "the internet request `pypi.org` is not `METHOD URL`");
+    assert_eq!(trace(&report).internet, None);
+}
