@@ -71,11 +71,13 @@ test('5. diff: mark a baseline, edit, and see whose outcomes and settings change
 
   // Engineering's rule moves to the top: kim now gets the baseline policy.
   await openTab(page, 'Overview');
+  // Each move is awaited before the next: the second button is found by its label, which the
+  // first move renames.
   await page.getByRole('button', { name: 'Move up of rule 3' }).click();
+  await waitForMatch(page, '[data-testid="user-changes"]', /raj@acme\.example\s+platform \(group Platform\)\s+baseline \(group Engineering\)/);
   await page.getByRole('button', { name: 'Move up of rule 2' }).click();
+  await waitForMatch(page, '[data-testid="user-changes"]', /kim@acme\.example\s+contractors \(group Contractors\)\s+baseline \(group Engineering\)/);
   await waitForMatch(page, '[data-testid="diff-summary"]', /Overall\s+mixed/);
-  const users = await page.getByTestId('user-changes').innerText();
-  assert.match(users, /kim@acme\.example\s+contractors \(group Contractors\)\s+baseline \(group Engineering\)/);
   const changes = page.getByTestId('outcome-change');
   const kimPush = changes.filter({ hasText: 'kim@acme.example' }).filter({ hasText: 'git push origin main' });
   assert.match(await kimPush.innerText(), /rejected\s*→\s*asks[\s\S]*looser/);
