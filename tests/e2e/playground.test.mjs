@@ -84,6 +84,8 @@ test('2. the structured panel edits the workspace text: moving a policy rule cha
   // kim is in Engineering and Contractors; Contractors comes first.
   const rules = page.getByTestId('policy-rule');
   await rules.nth(2).getByRole('button', { name: 'Move up of rule 3' }).click();
+  // The first move renders before the second click looks for "rule 2" (now Engineering's).
+  await page.waitForFunction(() => document.getElementById('rule-group-2')?.value === 'Engineering');
   await rules.nth(1).getByRole('button', { name: 'Move up of rule 2' }).click();
   await waitForText(page, 'policy-name', 'baseline');
   assert.equal(await textOf(page, 'outcome'), 'Codex asks before running this');
