@@ -43,7 +43,7 @@ step "build dist/ (trunk, release, offline)"
 scripts/build-web.sh
 
 step "size budget (dist/, gzipped)"
-# The product budget is 300 KB (design.md) and dist/ is over it (BENCHMARKS.md: 557 KB, most of it Yew,
+# The product budget is 300 KB (design.md) and dist/ is over it (BENCHMARKS.md: 559 KB, most of it Yew,
 # the Starlark parser and the engine's messages). Until those cuts land (issue 9), CI holds a ratchet just
 # above the measured size so dist/ cannot grow unnoticed; lower it with every cut.
 BUDGET_KB="${BUDGET_KB:-565}" scripts/size-budget.sh dist
