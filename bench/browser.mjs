@@ -5,7 +5,9 @@
 //     evaluated result is on screen), for the acme example;
 //   - one re-evaluation after an edit of a 1,000-rule policy in a 20-group, 200-user workspace: the
 //     engine time the app itself shows (`eval-time`, measured around the evaluation in Rust), and
-//     the keystroke-to-result time (input event to the new outcome in the DOM);
+//     the keystroke-to-result time (input event to the new outcome in the DOM); an edit inside one
+//     rule is re-read alone, so the engine time of adding or removing a whole rule (a full re-read)
+//     is reported too;
 //   - the grid of those 200 users (+ "(no group)") × 100 commands: the app's engine time and the
 //     edit-to-table time.
 // Usage: node bench/browser.mjs [RUNS]   (build dist/ first: scripts/build-web.sh)
@@ -58,9 +60,12 @@ const big = {
 const bigText = big.files[0][1];
 const edited = bigText.replace('"tool999" }, { any_of = ["run", "exec"] }], decision = "prompt"', '"tool999" }, { any_of = ["run", "exec"] }], decision = "forbidden"');
 if (edited === bigText) throw new Error('the edit did not apply');
+// An edit outside any one entry (a new rule before the closing bracket) takes the full re-read.
+const added = bigText.replace('\n]\n', '\n  { pattern = [{ token = "tool999" }], decision = "forbidden" },\n]\n');
+if (added === bigText) throw new Error('the rule was not added');
 
 const harness = await startHarness();
-const result = { load: [], domContentLoaded: [], editEngine: [], editShown: [], firstBig: [], gridEngine: [], gridShown: [] };
+const result = { load: [], domContentLoaded: [], editEngine: [], editShown: [], addEngine: [], firstBig: [], gridEngine: [], gridShown: [] };
 try {
   for (let run = 0; run < runs; run++) {
     const { context, page } = await newPage(harness);
@@ -84,6 +89,11 @@ try {
       result.editShown.push(await timedEdit(page, 'requirements-editor', value, outcomeIs(want)));
       result.editEngine.push(await engineMs(page));
     }
+    for (const [value, want] of [[added, 'Codex refuses to run this'], [bigText, 'Codex asks before running this']]) {
+      await page.waitForTimeout(150);
+      await timedEdit(page, 'requirements-editor', value, outcomeIs(want));
+      result.addEngine.push(await engineMs(page));
+    }
 
     await openView(page, 'grid');
     await page.getByTestId('grid').waitFor({ timeout: 20000 });
@@ -104,5 +114,6 @@ console.log(`load to interactive (acme, boot.js data-ready-ms): ${fmt(result.loa
 console.log(`  DOMContentLoaded: ${fmt(result.domContentLoaded)}`);
 console.log(`re-evaluation after a policy edit (1,000 rules, 20 groups), engine (app eval-time): ${fmt(result.editEngine)}`);
 console.log(`  keystroke to new outcome in the DOM: ${fmt(result.editShown)}`);
+console.log(`  adding or removing a whole rule (a full re-read), engine: ${fmt(result.addEngine)}`);
 console.log(`grid 200 users (+ no group) × 100 commands, engine (app eval-time): ${fmt(result.gridEngine)}`);
 console.log(`  edit to table in the DOM: ${fmt(result.gridShown)}`);
