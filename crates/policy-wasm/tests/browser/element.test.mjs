@@ -171,11 +171,13 @@ test('"Open in playground" carries the whole example in the share format', async
 
   // Edits travel too; config values become the playground's pickers.
   await typeInto(page.locator('#seed-git-review input[data-field="command"]'), 'git commit -m x');
-  await page.waitForFunction(
-    (old) => document.getElementById('seed-git-review').shadowRoot.querySelector('a').getAttribute('href') !== old,
-    href,
-  );
-  assert.equal(decodeShareLink(await link.getAttribute('href')).scenario.command, 'git commit -m x');
+  // The link follows every keystroke; wait for the one that carries the whole command.
+  let command = null;
+  for (const started = Date.now(); command !== 'git commit -m x' && Date.now() - started < 5000; ) {
+    command = decodeShareLink(await link.getAttribute('href')).scenario.command;
+    if (command !== 'git commit -m x') await page.waitForTimeout(20);
+  }
+  assert.equal(command, 'git commit -m x');
   const fallback = decodeShareLink(await page.locator('#fallback-warnings a[part="playground-link"]').getAttribute('href'));
   assert.deepEqual(fallback.scenario.config, { approval_policy: 'never', sandbox_mode: 'danger-full-access' });
   const workspace = decodeShareLink(await page.locator('#first-match a[part="playground-link"]').getAttribute('href'));
