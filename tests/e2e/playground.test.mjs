@@ -283,6 +283,7 @@ test('3. simulate: pick, type or tick who; argv lines; config values and host; t
   await page.getByTestId('codex-heuristics').selectOption('released');
   await waitForMatch(page, '[data-testid="heuristic"]', /; not dangerous \(/);
   assert.equal(await page.getByTestId('codex-merge').inputValue(), 'v2');
+  assert.match(await textOf(page, 'codex-version'), /, except requirements merge v2 \(newest main\)$/);
 
   // A cloud-agent internet request: acme gives no role `agent_internet`, so it is blocked, and says why.
   await page.getByTestId('scenario-internet').fill('GET https://pypi.org/simple/');

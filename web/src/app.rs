@@ -913,7 +913,11 @@ pub fn App(props: &AppProps) -> Html {
                         <p class="tagline">
                             { "Who gets which policy, and what Codex does with a command — decided exactly as Codex decides. Everything runs in this page." }
                         </p>
-                        <p class="version" data-testid="codex-version"><span class="muted">{ "Follows " }</span>{ policy_engine::CODEX_BEHAVIOUR }</p>
+                        <p class="version" data-testid="codex-version"><span class="muted">{ "Follows " }</span>{ policy_engine::CODEX_BEHAVIOUR }
+                            if current.scenario.codex != policy_engine::explain::ExplainOptions::default() {
+                                <span class="muted">{ ", except " }</span>{ codex_choices(current.scenario.codex) }
+                            }
+                        </p>
                     </div>
                 </div>
                 <nav class="topbar-actions" aria-label="Playground">
@@ -1003,6 +1007,15 @@ pub fn App(props: &AppProps) -> Html {
         </div>
         </ContextProvider<Actions>>
     }
+}
+
+/// The header's note on where the scenario departs from released Codex.
+fn codex_choices(options: policy_engine::explain::ExplainOptions) -> String {
+    use policy_engine::heuristics::HeuristicsVersion;
+    use policy_engine::requirements::MergeMode;
+    let merge = (options.merge_mode == MergeMode::DeepMerge).then_some("requirements merge v2 (newest main)");
+    let heuristics = (options.heuristics == HeuristicsVersion::Newest).then_some("newest heuristics");
+    merge.into_iter().chain(heuristics).collect::<Vec<_>>().join(" and ")
 }
 
 fn current_name(model: Option<&FormModel>) -> String {

@@ -252,10 +252,6 @@ pub fn ScenarioPanel(props: &ScenarioProps) -> Html {
                         <input id="internet-input" class="text-input" type="text" data-testid="scenario-internet" placeholder="GET https://pypi.org/simple/"
                             value={s.internet.clone()} spellcheck="false" oninput={emit(Edit::Internet, value_of)} />
                     </div>
-                    <label class="check field">
-                        <input type="checkbox" checked={s.escalate} onchange={on_escalate} />
-                        { "The call asks to run outside the sandbox" }
-                    </label>
                     <div class="field">
                         <label for="codex-merge">{ "Requirements merge" }</label>
                         <select id="codex-merge" data-testid="codex-merge" onchange={on_merge}>
@@ -270,6 +266,10 @@ pub fn ScenarioPanel(props: &ScenarioProps) -> Html {
                             <option value="newest" selected={newest}>{ "newest" }</option>
                         </select>
                     </div>
+                    <label class="check field">
+                        <input type="checkbox" checked={s.escalate} onchange={on_escalate} />
+                        { "The call asks to run outside the sandbox" }
+                    </label>
                 </div>
                 <div class="config-problems">
                     { for config_problems.iter().map(|p| html! {
