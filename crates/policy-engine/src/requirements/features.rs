@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::requirements::keyed;
 use crate::requirements::source::RequirementSource;
 
 /// `(canonical key, enabled by default)` in Codex's `Feature` enum order (non-Windows defaults).
@@ -229,22 +230,14 @@ pub fn parse_feature_pins(entries: &BTreeMap<String, bool>, source: &Requirement
 }
 
 impl FeaturePins {
-    /// `BTreeMap::insert`: a new feature goes to its place in enum order, a repeated one takes
-    /// the new value.
+    /// Pins `feature` (in enum order; a repeated feature takes the new value).
     fn pin(&mut self, feature: Feature, on: bool) {
-        match self.pins.binary_search_by(|(f, _)| f.cmp(&feature)) {
-            Ok(index) => {
-                if let Some(slot) = self.pins.get_mut(index) {
-                    slot.1 = on;
-                }
-            }
-            Err(index) => self.pins.insert(index, (feature, on)),
-        }
+        keyed::insert(&mut self.pins, feature, on);
     }
 
     /// Whether `feature` is pinned.
     pub fn is_pinned(&self, feature: Feature) -> bool {
-        self.pins.binary_search_by(|(f, _)| f.cmp(&feature)).is_ok()
+        keyed::get(&self.pins, &feature).is_some()
     }
 
     /// `[k1=v1, k2=v2]` as in the constraint error.

@@ -1,17 +1,19 @@
-//! Lists of `(name, value)` kept in key order: what the requirements keep where Codex has a
-//! `BTreeMap<String, _>`, with the map's order and lookups. One list type instead of a B-tree per
-//! value type keeps the wasm smaller (BENCHMARKS.md, "Size"); TOML tables arrive in key order
-//! already (`tomlread::entries`), so most lists are never sorted by us.
+//! Lists of `(key, value)` kept in key order: what the requirements keep where Codex has a
+//! `BTreeMap`, with the map's order and lookups. One list type instead of a B-tree per value type
+//! keeps the wasm smaller (BENCHMARKS.md, "Size"); TOML tables arrive in key order already
+//! (`tomlread::entries`), so most lists are never sorted by us.
+
+use std::borrow::Borrow;
 
 /// `BTreeMap::get`.
-pub fn get<'a, V>(list: &'a [(String, V)], key: &str) -> Option<&'a V> {
-    let index = list.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+pub fn get<'a, K: Borrow<Q>, Q: Ord + ?Sized, V>(list: &'a [(K, V)], key: &Q) -> Option<&'a V> {
+    let index = list.binary_search_by(|(k, _)| k.borrow().cmp(key)).ok()?;
     list.get(index).map(|(_, v)| v)
 }
 
 /// `BTreeMap::insert`: a new key goes to its place, a repeated one takes the new value.
-pub fn insert<V>(list: &mut Vec<(String, V)>, key: String, value: V) {
-    match list.binary_search_by(|(k, _)| k.as_str().cmp(key.as_str())) {
+pub fn insert<K: Ord, V>(list: &mut Vec<(K, V)>, key: K, value: V) {
+    match list.binary_search_by(|(k, _)| k.cmp(&key)) {
         Ok(index) => {
             if let Some(slot) = list.get_mut(index) {
                 slot.1 = value;
@@ -22,8 +24,8 @@ pub fn insert<V>(list: &mut Vec<(String, V)>, key: String, value: V) {
 }
 
 /// `BTreeMap::entry(key).or_default()` (always `Some`).
-pub fn entry_or_default<V: Default>(list: &mut Vec<(String, V)>, key: String) -> Option<&mut V> {
-    let index = match list.binary_search_by(|(k, _)| k.as_str().cmp(key.as_str())) {
+pub fn entry_or_default<K: Ord, V: Default>(list: &mut Vec<(K, V)>, key: K) -> Option<&mut V> {
+    let index = match list.binary_search_by(|(k, _)| k.cmp(&key)) {
         Ok(index) => index,
         Err(index) => {
             list.insert(index, (key, V::default()));
