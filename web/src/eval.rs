@@ -23,7 +23,7 @@ use policy_engine::requirements::json::requirements_json_brief;
 use policy_engine::requirements::settings::settings_json;
 use policy_engine::shell::render_command;
 use policy_engine::workspace::file::{TextOrigin, Workspace};
-use policy_engine::workspace::internet::InternetDecision;
+use policy_engine::workspace::internet::{InternetDecision, parse_request};
 use policy_engine::workspace::rbac::RoleBasis;
 use policy_engine::workspace::selection::PolicyVia;
 use policy_engine::workspace::{WorkspaceParse, parse_workspace_after};
@@ -573,13 +573,14 @@ impl Session {
         problems.extend(command_problem);
         let (config, config_problems) = user_config(project);
         problems.extend(config_problems);
-        problems.extend(internet_request(&project.scenario.internet).1);
+        let (internet, internet_problem) = internet_request(&project.scenario.internet);
+        problems.extend(internet_problem);
 
         let mut report =
             Report { problems: Vec::new(), lint_pending, model: None, trace: None, argv, grid: None, diff: None };
         if let (Some(workspace), Some(evaluator)) = (workspace, current.borrow_dependent().as_ref()) {
             report.model = Some(Rc::new(form_model(workspace)));
-            let scenario = scenario(project, &report.argv, config);
+            let scenario = scenario(project, &report.argv, config, internet);
             let explanation = evaluator.explain(&scenario);
             for d in &explanation.diagnostics {
                 problems.push(locator.problem(d, explanation.policy.name.as_deref(), false));
@@ -826,21 +827,20 @@ fn user_config(project: &Project) -> (policy_engine::requirements::UserConfig, V
     }
 }
 
-/// The scenario's internet request as `(METHOD, URL)`, as `codex-policy explain --internet` reads
-/// it (empty is none), or the problem with it.
+/// The scenario's internet request as `(METHOD, URL)`, read as `codex-policy explain --internet`
+/// reads it (empty is none), or the problem with it.
 fn internet_request(text: &str) -> (Option<(String, String)>, Option<Problem>) {
-    let text = text.trim();
-    if text.is_empty() {
+    if text.trim().is_empty() {
         return (None, None);
     }
-    match text.split_once(char::is_whitespace) {
-        Some((method, url)) if !url.trim().is_empty() => (Some((method.to_owned(), url.trim().to_owned())), None),
-        _ => (
+    match parse_request(text) {
+        Some(request) => (Some(request), None),
+        None => (
             None,
             Some(Problem {
                 severity: Severity::Error,
                 code: "config/internet-request",
-                message: ["the internet request `", text, "` is not `METHOD URL`"].concat(),
+                message: ["the internet request `", text.trim(), "` is not `METHOD URL`"].concat(),
                 help: Some("for example `GET https://pypi.org/simple/`".to_owned()),
                 field: Field::Config,
                 source: "config".to_owned(),
@@ -852,7 +852,12 @@ fn internet_request(text: &str) -> (Option<(String, String)>, Option<Problem>) {
     }
 }
 
-fn scenario(project: &Project, argv: &[String], config: policy_engine::requirements::UserConfig) -> Scenario {
+fn scenario(
+    project: &Project,
+    argv: &[String],
+    config: policy_engine::requirements::UserConfig,
+    internet: Option<(String, String)>,
+) -> Scenario {
     let s = &project.scenario;
     let (user, groups) = match s.mode {
         WhoMode::Groups => (None, Some(s.groups.iter().map(ToString::to_string).collect())),
@@ -868,7 +873,7 @@ fn scenario(project: &Project, argv: &[String], config: policy_engine::requireme
         config,
         host: non_empty(&s.host),
         escalation: if s.escalate { Escalation::RequireEscalated } else { Escalation::None },
-        internet: internet_request(&s.internet).0,
+        internet,
         ..Scenario::default()
     }
 }

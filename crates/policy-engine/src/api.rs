@@ -506,10 +506,8 @@ fn escalation(request: &Json) -> Result<Escalation, Json> {
 fn internet(request: &Json) -> Result<Option<(String, String)>, Json> {
     match request.get("internet") {
         None | Some(Json::Null) => Ok(None),
-        Some(Json::Str(line)) => line
-            .trim()
-            .split_once(' ')
-            .map(|(m, u)| Some((m.to_owned(), u.trim().to_owned())))
+        Some(Json::Str(line)) => crate::workspace::internet::parse_request(line)
+            .map(Some)
             .ok_or_else(|| request_error("`internet` must be `METHOD URL`, e.g. `GET https://pypi.org/simple/`")),
         Some(value @ Json::Object(_)) => {
             let method = value.get("method").and_then(Json::as_str).unwrap_or("GET");

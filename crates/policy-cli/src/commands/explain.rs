@@ -16,6 +16,7 @@ use policy_engine::heuristics::HeuristicsVersion;
 use policy_engine::requirements::MergeMode;
 use policy_engine::starlark::RulesFile;
 use policy_engine::workspace::Workspace;
+use policy_engine::workspace::internet::parse_request;
 
 use crate::input::{PathArgs, SourceFile, load_workspace, read_source, render_diagnostic};
 
@@ -136,10 +137,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
         return Err("the following required arguments were not provided: <COMMAND>...".into());
     }
     let internet = match &args.internet {
-        Some(request) => {
-            let (method, url) = request.trim().split_once(' ').ok_or("--internet expects `METHOD URL`")?;
-            Some((method.to_owned(), url.trim().to_owned()))
-        }
+        Some(request) => Some(parse_request(request).ok_or("--internet expects `METHOD URL`")?),
         None => None,
     };
     let paths = args.paths.context();

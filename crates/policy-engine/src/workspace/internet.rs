@@ -102,6 +102,13 @@ fn deny(reason: impl Into<String>) -> InternetDecision {
     InternetDecision { allowed: false, reason: reason.into(), entry: None }
 }
 
+/// A request written `METHOD URL` (`GET https://pypi.org/simple/`), as the CLI's `--internet`,
+/// the JSON API's `internet` string and the app's scenario take it: `None` without a space.
+pub fn parse_request(line: &str) -> Option<(String, String)> {
+    let (method, url) = line.trim().split_once(' ')?;
+    Some((method.to_owned(), url.trim().to_owned()))
+}
+
 /// The host of an `http(s)://` URL, lower-cased, without userinfo or port.
 pub fn url_host(url: &str) -> Option<String> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
@@ -203,6 +210,16 @@ pub fn internet_json(d: &InternetDecision) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_is_method_space_url() {
+        let get = |m: &str, u: &str| Some((m.to_owned(), u.to_owned()));
+        assert_eq!(parse_request("GET https://pypi.org/simple/"), get("GET", "https://pypi.org/simple/"));
+        assert_eq!(parse_request("  POST   https://x.example/a  "), get("POST", "https://x.example/a"));
+        assert_eq!(parse_request("pypi.org"), None);
+        assert_eq!(parse_request("GET "), None);
+        assert_eq!(parse_request(""), None);
+    }
 
     #[test]
     fn hosts_and_patterns() {
