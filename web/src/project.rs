@@ -583,11 +583,7 @@ pub fn share_problem_text(version: u32) -> Option<String> {
 fn codex_from(json: Option<&Json>) -> ExplainOptions {
     let text = |key: &str| json.and_then(|c| c.get(key)).and_then(Json::as_str);
     ExplainOptions {
-        merge_mode: if text("merge") == Some(MergeMode::DeepMerge.as_str()) {
-            MergeMode::DeepMerge
-        } else {
-            MergeMode::PerField
-        },
+        merge_mode: text("merge").and_then(MergeMode::parse).unwrap_or_default(),
         heuristics: text("heuristics").and_then(HeuristicsVersion::parse).unwrap_or_default(),
     }
 }

@@ -132,7 +132,7 @@ pub fn ScenarioPanel(props: &ScenarioProps) -> Html {
         let edit = edit.clone();
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let merge_mode = if select.value() == "v2" { MergeMode::DeepMerge } else { MergeMode::PerField };
+            let merge_mode = MergeMode::parse(&select.value()).unwrap_or_default();
             edit.emit(Edit::Codex(ExplainOptions { merge_mode, ..codex }));
         })
     };

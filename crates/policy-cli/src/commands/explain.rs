@@ -142,8 +142,9 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
     };
     let paths = args.paths.context();
     let options = ExplainOptions {
-        merge_mode: if args.merge == "v2" { MergeMode::DeepMerge } else { MergeMode::PerField },
-        heuristics: if args.heuristics == "newest" { HeuristicsVersion::Newest } else { HeuristicsVersion::Released },
+        // clap accepts only the two spellings of each.
+        merge_mode: MergeMode::parse(&args.merge).unwrap_or_default(),
+        heuristics: HeuristicsVersion::parse(&args.heuristics).unwrap_or_default(),
     };
     let scenario = Scenario {
         user: args.user.clone(),

@@ -149,6 +149,15 @@ impl MergeMode {
             MergeMode::DeepMerge => "v2",
         }
     }
+
+    /// Parses `v1` / `v2`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "v1" => Some(MergeMode::PerField),
+            "v2" => Some(MergeMode::DeepMerge),
+            _ => None,
+        }
+    }
 }
 
 /// Options of a composition.
