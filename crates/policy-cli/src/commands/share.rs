@@ -39,6 +39,19 @@ pub struct ShareArgs {
 
 /// Runs `share`.
 pub fn run(args: &ShareArgs) -> Result<ExitCode, String> {
+    let link = link(args)?;
+    print_stdout(&format!("{link}\n"));
+    if link.len() > LONG_LINK {
+        crate::input::print_stderr(&format!(
+            "warning: the link is {} characters long; chat tools may cut links longer than {LONG_LINK}",
+            link.len()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The playground link for `args`.
+fn link(args: &ShareArgs) -> Result<String, String> {
     let loaded = load_workspace(&args.workspace)?;
     let main = read_source(&args.workspace, "workspace")?;
     let files: Vec<Json> = loaded
@@ -64,15 +77,7 @@ pub fn run(args: &ShareArgs) -> Result<ExitCode, String> {
         .with("files", Json::Array(files))
         .with("scenario", scenario)
         .to_compact();
-    let link = format!("{}#v1.{}", args.base, encode(&project));
-    print_stdout(&format!("{link}\n"));
-    if link.len() > LONG_LINK {
-        crate::input::print_stderr(&format!(
-            "warning: the link is {} characters long; chat tools may cut links longer than {LONG_LINK}",
-            link.len()
-        ));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(format!("{}#v1.{}", args.base, encode(&project)))
 }
 
 /// base64url (no padding) of the raw-DEFLATE compression of `text`.
@@ -122,6 +127,39 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_link_carries_the_codex_generation() {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            share: ShareArgs,
+        }
+        let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/acme/workspace.toml");
+        let decoded = |extra: &[&str]| {
+            let argv = [&["share", "--workspace", workspace][..], extra].concat();
+            let cli = <Cli as clap::Parser>::try_parse_from(argv).unwrap();
+            let link = link(&cli.share).unwrap();
+            let fragment = link.split_once("#v1.").unwrap().1;
+            let json = miniz_oxide::inflate::decompress_to_vec(&decode_base64url(fragment)).unwrap();
+            Json::parse(&String::from_utf8(json).unwrap()).unwrap()
+        };
+        let codex = |project: &Json, key: &str| {
+            project
+                .get("scenario")
+                .and_then(|s| s.get("codex"))
+                .and_then(|c| c.get(key))
+                .and_then(Json::as_str)
+                .map(str::to_owned)
+        };
+        let released = decoded(&[]);
+        assert_eq!(
+            (codex(&released, "merge"), codex(&released, "heuristics")),
+            (Some("v1".into()), Some("released".into()))
+        );
+        let newest = decoded(&["--merge", "v2", "--heuristics", "newest"]);
+        assert_eq!((codex(&newest, "merge"), codex(&newest, "heuristics")), (Some("v2".into()), Some("newest".into())));
     }
 
     #[test]
