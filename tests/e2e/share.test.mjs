@@ -49,6 +49,9 @@ test('7. a share link carries every file and the scenario, and opens in a fresh 
   // A fresh browser (no draft) opens exactly this state, and the fragment leaves the address bar.
   const fresh = await newPage(harness);
   await fresh.page.goto(link);
+  // The link is inflated after the default example is on screen, whose outcome is the same: wait
+  // for the link's own state first.
+  await waitForMatch(fresh.page, '[data-testid="notice"]', /^Opened a shared link\./);
   await waitForText(fresh.page, 'outcome', 'Codex refuses to run this');
   assert.equal(await fresh.page.getByTestId('scenario-user').inputValue(), 'raj@acme.example');
   assert.equal(await fresh.page.getByTestId('scenario-command').inputValue(), 'terraform destroy');
