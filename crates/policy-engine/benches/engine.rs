@@ -1,7 +1,8 @@
 //! Engine benchmarks (`cargo bench -p policy-engine`): load + validate and match for 10, 1,000 and
 //! 10,000 prefix rules in a realistic mix (alternatives, host executables, shell-wrapped commands)
 //! as Starlark `.rules` and as requirements `[rules]`; explain over the acme workspace; the
-//! users × commands grid; the semantic diff of two policies. Each group runs at several sizes so
+//! users × commands grid; the semantic diff of two policies; the app's re-evaluation after an edit
+//! of a 1,000-rule policy (`bench/browser.mjs`'s workload). Each group runs at several sizes so
 //! the growth with rules, commands and users can be read off. Numbers and how to read them:
 //! BENCHMARKS.md.
 #![allow(
@@ -20,7 +21,7 @@ use policy_engine::analysis::grid::{GridRow, grid};
 use policy_engine::check::{CheckRequest, load_check_policy};
 use policy_engine::explain::{Evaluator, ExplainOptions, Scenario};
 use policy_engine::starlark::RulesFile;
-use policy_engine::workspace::{Workspace, parse_workspace};
+use policy_engine::workspace::{Workspace, parse_workspace, parse_workspace_after};
 use policy_engine::{MatchOptions, PathContext, Policy};
 
 const PROGRAMS: &[&str] = &["git", "npm", "cargo", "kubectl", "terraform", "docker", "gh", "pnpm", "make", "python3"];
@@ -271,6 +272,76 @@ fn bench_grid(c: &mut Criterion) {
     group.finish();
 }
 
+/// `bench/browser.mjs`'s workspace: 20 groups of 10 users, one 1,000-rule policy for all of them.
+fn big_workspace() -> (String, String) {
+    let mut ws = String::from("[workspace]\nname = \"Big\"\ndefault_role = \"M\"\n[roles.M]\ncodex_local = true\n");
+    for g in 0..20 {
+        let members: Vec<String> = (0..10).map(|u| format!("\"u{}@big.example\"", g * 10 + u)).collect();
+        writeln!(ws, "[[groups]]\nname = \"G{g}\"\nmembers = [{}]\n", members.join(", ")).unwrap();
+    }
+    ws.push_str("[policies.big]\nfile = \"big.requirements.toml\"\n");
+    for g in 0..20 {
+        writeln!(ws, "[[policy_rules]]\ngroup = \"G{g}\"\npolicy = \"big\"").unwrap();
+    }
+    let mut policy =
+        String::from("allowed_sandbox_modes = [\"read-only\", \"workspace-write\"]\n[rules]\nprefix_rules = [\n");
+    for i in 0..1000 {
+        if i % 3 == 1 {
+            writeln!(policy, "  {{ pattern = [{{ any_of = [\"tool{i}\", \"alt{i}\"] }}, {{ any_of = [\"run\", \"exec\"] }}, {{ token = \"-f\" }}], decision = \"forbidden\" }},").unwrap();
+        } else {
+            writeln!(policy, "  {{ pattern = [{{ token = \"tool{i}\" }}, {{ any_of = [\"run\", \"exec\"] }}], decision = \"prompt\" }},").unwrap();
+        }
+    }
+    policy.push_str("]\n");
+    (ws, policy)
+}
+
+/// What the app does after an edit of the big policy: re-read the workspace from the previous
+/// parse, prepare an evaluator, explain one scenario.
+fn bench_reedit(c: &mut Criterion) {
+    let (ws_text, policy) = big_workspace();
+    let edited = policy.replacen(
+        "\"tool999\" }, { any_of = [\"run\", \"exec\"] }], decision = \"prompt\"",
+        "\"tool999\" }, { any_of = [\"run\", \"exec\"] }], decision = \"forbidden\"",
+        1,
+    );
+    let new_rule = "  { pattern = [{ token = \"tool999\" }], decision = \"forbidden\" },";
+    let added = policy.replacen("\n]\n", &format!("\n{new_rule}\n]\n"), 1);
+    let typing = policy.replacen("\n]\n", &format!("\n{}\n]\n", &new_rule[..30]), 1);
+    let typing_more = policy.replacen("\n]\n", &format!("\n{}\n]\n", &new_rule[..31]), 1);
+    assert!(edited != policy && added != policy && typing != policy);
+    let scenario = Scenario {
+        user: Some("u7@big.example".to_owned()),
+        argv: ["tool999", "run"].map(str::to_owned).to_vec(),
+        ..Scenario::default()
+    };
+    let parse = |text: &str, previous: Option<&Workspace>| {
+        let resolve = |_: &str| Ok(text.to_owned());
+        parse_workspace_after(&ws_text, "workspace.toml", &resolve, previous).workspace.unwrap()
+    };
+    let mut group = c.benchmark_group("reedit_1000_rules");
+    group.sample_size(30);
+    for (name, before, after) in [
+        ("inside_a_rule", &policy, &edited),
+        ("add_a_rule", &policy, &added),
+        ("remove_a_rule", &added, &policy),
+        ("typing_a_new_rule", &typing, &typing_more),
+    ] {
+        let previous = parse(before, None);
+        group.bench_function(BenchmarkId::new("parse", name), |b| {
+            b.iter(|| black_box(parse(black_box(after), Some(&previous)).policies.len()));
+        });
+        group.bench_function(BenchmarkId::new("parse_and_explain", name), |b| {
+            b.iter(|| {
+                let ws = parse(black_box(after), Some(&previous));
+                let evaluator = Evaluator::new(&ws, ExplainOptions::default(), PathContext::default());
+                black_box(evaluator.explain(&scenario).outcome)
+            });
+        });
+    }
+    group.finish();
+}
+
 fn bench_diff(c: &mut Criterion) {
     let options = options();
     let mut group = c.benchmark_group("diff_policies");
@@ -311,5 +382,5 @@ fn bench_diff(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_load_and_match, bench_explain, bench_grid, bench_diff);
+criterion_group!(benches, bench_load_and_match, bench_explain, bench_grid, bench_diff, bench_reedit);
 criterion_main!(benches);
