@@ -196,7 +196,8 @@ fn step() -> impl Strategy<Value = Step> {
         (0usize..40, 0usize..8).prop_map(|(i, r)| Step::Odd(i, r)),
         Just(Step::OtherTable),
         (0usize..4).prop_map(Step::Tail),
-        (0usize..4000, 0usize..12, "[ a-z0-9\"'{}=,\\[\\]#_\n.:+\\\\é-]{0,12}").prop_map(|(at, cut, s)| Step::Raw(at, cut, s)),
+        (0usize..4000, 0usize..12, "[ a-z0-9\"'{}=,\\[\\]#_\n.:+\\\\é-]{0,12}")
+            .prop_map(|(at, cut, s)| Step::Raw(at, cut, s)),
     ]
 }
 
@@ -300,5 +301,20 @@ proptest! {
             prop_assert_eq!(format!("{next:?}"), format!("{full:?}"), "step {:?}\nold:\n{}\nnew:\n{}", s, text, new);
             (text, parsed, base) = (new, next, next_base);
         }
+    }
+}
+
+proptest! {
+    /// The chunked comparison finds the same edit as a byte-by-byte one.
+    #[test]
+    fn changed_range_is_the_byte_by_byte_one(a in "[ab]{0,700}", at in 0usize..700, cut in 0usize..300, insert in "[ab]{0,300}") {
+        let start = at.min(a.len());
+        let end = (start + cut).min(a.len());
+        let b = [&a[..start], insert.as_str(), &a[end..]].concat();
+        let (old, new) = (a.as_bytes(), b.as_bytes());
+        let prefix = old.iter().zip(new).take_while(|(x, y)| x == y).count();
+        let room = old.len().min(new.len()) - prefix;
+        let suffix = old.iter().rev().zip(new.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+        prop_assert_eq!(changed_range(old, new), (prefix, old.len() - suffix, new.len() - suffix));
     }
 }

@@ -72,18 +72,12 @@ pub(super) fn splice(
     let window = Window { lo, stand_in_before: before > 0, stand_in_after: after < entries.len() };
 
     let small = window.text(new_text, hi)?;
-    let read = match tomlread::parse(&small) {
-        Ok(parsed) => window.entries(&parsed, &small, bracket.end.checked_add_signed(delta)?)?,
-        Err(_) => {
-            let error = window.first_error(new_text)?;
-            return Some(ParsedRequirements { document: None, diagnostics: vec![toml_error(&error, source)] });
-        }
+    let Ok(parsed) = tomlread::parse(&small) else {
+        return Some(broken(&window.first_error(new_text)?, source));
     };
-    let new_entries = match read {
+    let new_entries = match window.entries(&parsed, &small, bracket.end.checked_add_signed(delta)?)? {
         Ok(new_entries) => new_entries,
-        Err(error) => {
-            return Some(ParsedRequirements { document: None, diagnostics: vec![toml_error(&error, source)] });
-        }
+        Err(error) => return Some(broken(&error, source)),
     };
 
     let mut document = RequirementsToml::clone(doc);
@@ -100,6 +94,12 @@ pub(super) fn splice(
     rules_value.prefix_rules = Spanned::new(array_span, spliced);
     document.rules = Some(Spanned::new(rules_span, rules_value));
     Some(ParsedRequirements { document: Some(std::sync::Arc::new(document)), diagnostics: Vec::new() })
+}
+
+/// What [`crate::requirements::document::parse_requirements`] returns for a document whose first
+/// error is `error`.
+fn broken(error: &Error, source: &str) -> ParsedRequirements {
+    ParsedRequirements { document: None, diagnostics: vec![toml_error(error, source)] }
 }
 
 /// The changed stretch of the array in the new text: from `lo` (just after the last untouched
