@@ -21,6 +21,9 @@ use policy_engine::analysis::diff::policy::diff_policies;
 use policy_engine::analysis::grid::{GridRow, grid};
 use policy_engine::check::{CheckRequest, load_check_policy};
 use policy_engine::explain::{Evaluator, ExplainOptions, Scenario};
+use policy_engine::requirements::settings::build_constraints;
+use policy_engine::requirements::{LayerOptions, compose};
+use policy_engine::requirements_rules::validate_and_convert;
 use policy_engine::starlark::RulesFile;
 use policy_engine::workspace::{Workspace, parse_workspace, parse_workspace_after};
 use policy_engine::{MatchOptions, PathContext, Policy};
@@ -359,6 +362,40 @@ fn bench_reedit(c: &mut Criterion) {
             });
         });
     }
+    // Where `explain` goes after an edit inside a rule: the stages of one policy context.
+    let ws = parse(&edited, Some(&parse(&policy, None)));
+    let selection = ws.select_policy(&["G0".to_owned()]);
+    let layers: Vec<_> = ws.cloud_layer(&selection).into_iter().collect();
+    let stage = |b: &mut criterion::Bencher<'_>, work: &dyn Fn() -> Box<dyn std::any::Any>| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                let started = Instant::now();
+                let out = black_box(work());
+                spent += started.elapsed();
+                drop(out);
+            }
+            spent
+        });
+    };
+    group.bench_function("stage/compose", |b| stage(b, &|| Box::new(compose(&layers, &LayerOptions::default()))));
+    let composed = compose(&layers, &LayerOptions::default());
+    group.bench_function("stage/constraints", |b| stage(b, &|| Box::new(build_constraints(&composed))));
+    let rules = composed.requirements.as_ref().and_then(|r| r.rules.as_ref()).unwrap();
+    let converted = validate_and_convert(&rules.value, "cloud").unwrap();
+    group.bench_function("stage/convert_rules", |b| {
+        stage(b, &|| Box::new(validate_and_convert(&rules.value, "cloud").unwrap()));
+    });
+    group.bench_function("stage/index_rules", |b| {
+        stage(b, &|| {
+            let mut policy = Policy::new();
+            for rule in converted.clone() {
+                policy.add_rule(rule);
+            }
+            Box::new(policy)
+        });
+    });
+    group.bench_function("stage/clone_converted_rules", |b| stage(b, &|| Box::new(converted.clone())));
     group.finish();
 }
 
