@@ -60,7 +60,7 @@ const big = {
 const bigText = big.files[0][1];
 const edited = bigText.replace('"tool999" }, { any_of = ["run", "exec"] }], decision = "prompt"', '"tool999" }, { any_of = ["run", "exec"] }], decision = "forbidden"');
 if (edited === bigText) throw new Error('the edit did not apply');
-// An edit outside any one entry (a new rule before the closing bracket) takes the full re-read.
+// A whole new rule before the closing bracket (and, back, its removal): more than one entry changes.
 const added = bigText.replace('\n]\n', '\n  { pattern = [{ token = "tool999" }], decision = "forbidden" },\n]\n');
 if (added === bigText) throw new Error('the rule was not added');
 
