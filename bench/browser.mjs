@@ -6,8 +6,8 @@
 //   - one re-evaluation after an edit of a 1,000-rule policy in a 20-group, 200-user workspace: the
 //     engine time the app itself shows (`eval-time`, measured around the evaluation in Rust), and
 //     the keystroke-to-result time (input event to the new outcome in the DOM); an edit inside one
-//     rule is re-read alone, so the engine time of adding or removing a whole rule (a full re-read)
-//     is reported too;
+//     rule, adding or removing a whole rule, and keystrokes while a new rule is still incomplete
+//     (a syntax error: the engine time only, read once the app has evaluated) are reported apart;
 //   - the grid of those 200 users (+ "(no group)") × 100 commands: the app's engine time and the
 //     edit-to-table time.
 // Usage: node bench/browser.mjs [RUNS]   (build dist/ first: scripts/build-web.sh)
@@ -60,12 +60,25 @@ const big = {
 const bigText = big.files[0][1];
 const edited = bigText.replace('"tool999" }, { any_of = ["run", "exec"] }], decision = "prompt"', '"tool999" }, { any_of = ["run", "exec"] }], decision = "forbidden"');
 if (edited === bigText) throw new Error('the edit did not apply');
-// An edit outside any one entry (a new rule before the closing bracket) takes the full re-read.
+// A whole new rule before the closing bracket (and, back, its removal): more than one entry changes.
 const added = bigText.replace('\n]\n', '\n  { pattern = [{ token = "tool999" }], decision = "forbidden" },\n]\n');
 if (added === bigText) throw new Error('the rule was not added');
 
+// Keystrokes typing that rule: each prefix leaves the document with a syntax error.
+const typedRule = '  { pattern = [{ token = "tool999" }], decision = "forbidden" },';
+const typing = [4, 16, 30, 45, 58].map((n) => bigText.replace('\n]\n', `\n${typedRule.slice(0, n)}\n]\n`));
+
+/** Sets a field's value as one input event and waits long enough for the app to evaluate it. */
+async function settledEdit(page, testid, value) {
+  await page.getByTestId(testid).evaluate((el, text) => {
+    el.value = text;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
+  }, value);
+  await page.waitForTimeout(150);
+}
+
 const harness = await startHarness();
-const result = { load: [], domContentLoaded: [], editEngine: [], editShown: [], addEngine: [], firstBig: [], gridEngine: [], gridShown: [] };
+const result = { load: [], domContentLoaded: [], editEngine: [], editShown: [], addEngine: [], typingEngine: [], firstBig: [], gridEngine: [], gridShown: [] };
 try {
   for (let run = 0; run < runs; run++) {
     const { context, page } = await newPage(harness);
@@ -94,6 +107,13 @@ try {
       await timedEdit(page, 'requirements-editor', value, outcomeIs(want));
       result.addEngine.push(await engineMs(page));
     }
+    for (const value of typing) {
+      await settledEdit(page, 'requirements-editor', value);
+      result.typingEngine.push(await engineMs(page));
+    }
+    if (run === 0) console.log(`while typing: ${await page.getByTestId('outcome').innerText()}`);
+    await page.waitForTimeout(150);
+    await timedEdit(page, 'requirements-editor', bigText, outcomeIs('Codex asks before running this'));
 
     await openView(page, 'grid');
     await page.getByTestId('grid').waitFor({ timeout: 20000 });
@@ -114,6 +134,7 @@ console.log(`load to interactive (acme, boot.js data-ready-ms): ${fmt(result.loa
 console.log(`  DOMContentLoaded: ${fmt(result.domContentLoaded)}`);
 console.log(`re-evaluation after a policy edit (1,000 rules, 20 groups), engine (app eval-time): ${fmt(result.editEngine)}`);
 console.log(`  keystroke to new outcome in the DOM: ${fmt(result.editShown)}`);
-console.log(`  adding or removing a whole rule (a full re-read), engine: ${fmt(result.addEngine)}`);
+console.log(`  adding or removing a whole rule, engine: ${fmt(result.addEngine)}`);
+console.log(`  a keystroke in an incomplete new rule, engine: ${fmt(result.typingEngine)}`);
 console.log(`grid 200 users (+ no group) × 100 commands, engine (app eval-time): ${fmt(result.gridEngine)}`);
 console.log(`  edit to table in the DOM: ${fmt(result.gridShown)}`);

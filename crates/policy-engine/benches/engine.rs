@@ -1,7 +1,8 @@
 //! Engine benchmarks (`cargo bench -p policy-engine`): load + validate and match for 10, 1,000 and
 //! 10,000 prefix rules in a realistic mix (alternatives, host executables, shell-wrapped commands)
 //! as Starlark `.rules` and as requirements `[rules]`; explain over the acme workspace; the
-//! users × commands grid; the semantic diff of two policies. Each group runs at several sizes so
+//! users × commands grid; the semantic diff of two policies; the app's re-evaluation after an edit
+//! of a 1,000-rule policy (`bench/browser.mjs`'s workload). Each group runs at several sizes so
 //! the growth with rules, commands and users can be read off. Numbers and how to read them:
 //! BENCHMARKS.md.
 #![allow(
@@ -13,14 +14,18 @@
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use policy_engine::analysis::diff::policy::diff_policies;
 use policy_engine::analysis::grid::{GridRow, grid};
 use policy_engine::check::{CheckRequest, load_check_policy};
 use policy_engine::explain::{Evaluator, ExplainOptions, Scenario};
+use policy_engine::requirements::settings::build_constraints;
+use policy_engine::requirements::{LayerOptions, compose};
+use policy_engine::requirements_rules::validate_and_convert;
 use policy_engine::starlark::RulesFile;
-use policy_engine::workspace::{Workspace, parse_workspace};
+use policy_engine::workspace::{Workspace, parse_workspace, parse_workspace_after};
 use policy_engine::{MatchOptions, PathContext, Policy};
 
 const PROGRAMS: &[&str] = &["git", "npm", "cargo", "kubectl", "terraform", "docker", "gh", "pnpm", "make", "python3"];
@@ -271,6 +276,129 @@ fn bench_grid(c: &mut Criterion) {
     group.finish();
 }
 
+/// `bench/browser.mjs`'s workspace: 20 groups of 10 users, one 1,000-rule policy for all of them.
+fn big_workspace() -> (String, String) {
+    let mut ws = String::from("[workspace]\nname = \"Big\"\ndefault_role = \"M\"\n[roles.M]\ncodex_local = true\n");
+    for g in 0..20 {
+        let members: Vec<String> = (0..10).map(|u| format!("\"u{}@big.example\"", g * 10 + u)).collect();
+        writeln!(ws, "[[groups]]\nname = \"G{g}\"\nmembers = [{}]\n", members.join(", ")).unwrap();
+    }
+    ws.push_str("[policies.big]\nfile = \"big.requirements.toml\"\n");
+    for g in 0..20 {
+        writeln!(ws, "[[policy_rules]]\ngroup = \"G{g}\"\npolicy = \"big\"").unwrap();
+    }
+    let mut policy =
+        String::from("allowed_sandbox_modes = [\"read-only\", \"workspace-write\"]\n[rules]\nprefix_rules = [\n");
+    for i in 0..1000 {
+        if i % 3 == 1 {
+            writeln!(policy, "  {{ pattern = [{{ any_of = [\"tool{i}\", \"alt{i}\"] }}, {{ any_of = [\"run\", \"exec\"] }}, {{ token = \"-f\" }}], decision = \"forbidden\" }},").unwrap();
+        } else {
+            writeln!(policy, "  {{ pattern = [{{ token = \"tool{i}\" }}, {{ any_of = [\"run\", \"exec\"] }}], decision = \"prompt\" }},").unwrap();
+        }
+    }
+    policy.push_str("]\n");
+    (ws, policy)
+}
+
+/// What the app does after an edit of the big policy: re-read the workspace from the previous
+/// parse (`parse`), then prepare an evaluator and explain one scenario (`explain`). As in the app,
+/// the replaced and the new workspace are freed outside the timed part.
+fn bench_reedit(c: &mut Criterion) {
+    let (ws_text, policy) = big_workspace();
+    let edited = policy.replacen(
+        "\"tool999\" }, { any_of = [\"run\", \"exec\"] }], decision = \"prompt\"",
+        "\"tool999\" }, { any_of = [\"run\", \"exec\"] }], decision = \"forbidden\"",
+        1,
+    );
+    let new_rule = "  { pattern = [{ token = \"tool999\" }], decision = \"forbidden\" },";
+    let added = policy.replacen("\n]\n", &format!("\n{new_rule}\n]\n"), 1);
+    let typing = policy.replacen("\n]\n", &format!("\n{}\n]\n", &new_rule[..30]), 1);
+    let typing_more = policy.replacen("\n]\n", &format!("\n{}\n]\n", &new_rule[..31]), 1);
+    assert!(edited != policy && added != policy && typing != policy);
+    let scenario = Scenario {
+        user: Some("u7@big.example".to_owned()),
+        argv: ["tool999", "run"].map(str::to_owned).to_vec(),
+        ..Scenario::default()
+    };
+    let parse = |text: &str, previous: Option<&Workspace>| {
+        let resolve = |_: &str| Ok(text.to_owned());
+        parse_workspace_after(&ws_text, "workspace.toml", &resolve, previous).workspace.unwrap()
+    };
+    let mut group = c.benchmark_group("reedit_1000_rules");
+    group.sample_size(30);
+    // (name, the text before the edit, the text after it); the text before is itself re-read
+    // from the original policy, as the app would have.
+    for (name, before, after) in [
+        ("inside_a_rule", &policy, &edited),
+        ("add_a_rule", &policy, &added),
+        ("remove_a_rule", &added, &policy),
+        ("typing_a_new_rule", &typing, &typing_more),
+    ] {
+        let previous = parse(before, Some(&parse(&policy, None)));
+        group.bench_function(BenchmarkId::new("parse", name), |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    let started = Instant::now();
+                    let ws = parse(black_box(after), Some(&previous));
+                    spent += started.elapsed();
+                    drop(black_box(ws));
+                }
+                spent
+            });
+        });
+        let ws = parse(after, Some(&previous));
+        group.bench_function(BenchmarkId::new("explain", name), |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    let started = Instant::now();
+                    let evaluator = Evaluator::new(&ws, ExplainOptions::default(), PathContext::default());
+                    black_box(evaluator.explain(&scenario).outcome);
+                    spent += started.elapsed();
+                    drop(evaluator);
+                }
+                spent
+            });
+        });
+    }
+    // Where `explain` goes after an edit inside a rule: the stages of one policy context.
+    let ws = parse(&edited, Some(&parse(&policy, None)));
+    let selection = ws.select_policy(&["G0".to_owned()]);
+    let layers: Vec<_> = ws.cloud_layer(&selection).into_iter().collect();
+    let stage = |b: &mut criterion::Bencher<'_>, work: &dyn Fn() -> Box<dyn std::any::Any>| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                let started = Instant::now();
+                let out = black_box(work());
+                spent += started.elapsed();
+                drop(out);
+            }
+            spent
+        });
+    };
+    group.bench_function("stage/compose", |b| stage(b, &|| Box::new(compose(&layers, &LayerOptions::default()))));
+    let composed = compose(&layers, &LayerOptions::default());
+    group.bench_function("stage/constraints", |b| stage(b, &|| Box::new(build_constraints(&composed))));
+    let rules = composed.requirements.as_ref().and_then(|r| r.rules.as_ref()).unwrap();
+    let converted = validate_and_convert(&rules.value, "cloud").unwrap();
+    group.bench_function("stage/convert_rules", |b| {
+        stage(b, &|| Box::new(validate_and_convert(&rules.value, "cloud").unwrap()));
+    });
+    group.bench_function("stage/index_rules", |b| {
+        stage(b, &|| {
+            let mut policy = Policy::new();
+            for rule in converted.clone() {
+                policy.add_rule(rule);
+            }
+            Box::new(policy)
+        });
+    });
+    group.bench_function("stage/clone_converted_rules", |b| stage(b, &|| Box::new(converted.clone())));
+    group.finish();
+}
+
 fn bench_diff(c: &mut Criterion) {
     let options = options();
     let mut group = c.benchmark_group("diff_policies");
@@ -311,5 +439,5 @@ fn bench_diff(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_load_and_match, bench_explain, bench_grid, bench_diff);
+criterion_group!(benches, bench_load_and_match, bench_explain, bench_grid, bench_diff, bench_reedit);
 criterion_main!(benches);

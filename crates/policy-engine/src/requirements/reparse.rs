@@ -2,12 +2,21 @@
 //! exactly what a full parse would: the app calls this on every keystroke, and a 1,000-rule policy
 //! costs ~5 ms to parse in the browser.
 //!
-//! The one edit handled incrementally is the common one: inside a single `prefix_rules` entry,
-//! with nothing but whitespace and comments after the array. A TOML value is context-free, so when
-//! the edited entry alone reads as one inline table, the full parse is the old one with that entry
-//! replaced and every later span moved by the edit's length. Everything else (an error anywhere,
-//! warnings, an edit that touches an entry's braces or two entries, text after the array) is a
-//! full parse, so messages always come from the full parse.
+//! The edits handled incrementally are the ones made inside the `prefix_rules` array (its brackets
+//! untouched, nothing but whitespace and comments after it): editing one entry, inserting or
+//! deleting whole entries, typing a new one. Only the changed stretch between the untouched
+//! entries is parsed again ([`window`]); when it is still incomplete, its error comes from that
+//! small parse too, where that is provably the full parse's first error. Everything else (an edit
+//! elsewhere, a document with warnings, an error that could depend on the rest of the document)
+//! is a full parse, so messages always equal a full parse's.
+//!
+//! While a document does not parse, edits are re-read against its last parse that did
+//! ([`ReparseBase`]), so each keystroke of a new entry is a small parse, not a full one.
+
+mod window;
+
+#[cfg(test)]
+mod tests;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -16,7 +25,6 @@ use toml::Spanned;
 
 use crate::requirements::document::{ParsedRequirements, parse_requirements};
 use crate::requirements_rules::PrefixRuleToml;
-use crate::tomlread;
 
 /// [`parse_requirements`] of `new_text`, given `old`, the parse of `old_text` with the same `source`.
 pub fn reparse_requirements(
@@ -28,16 +36,89 @@ pub fn reparse_requirements(
     if old_text == new_text {
         return old.clone();
     }
-    splice_entry_edit(old_text, old, new_text).unwrap_or_else(|| parse_requirements(new_text, source))
+    window::splice(old_text, old, new_text, source).unwrap_or_else(|| parse_requirements(new_text, source))
+}
+
+/// The last parse of a document that could be spliced (a model and no diagnostics), with its text,
+/// kept while later edits leave the document broken: what the next edit is re-read against.
+/// Empty while the current parse is itself that parse (or there was none).
+#[derive(Clone, Default)]
+pub struct ReparseBase(Option<Arc<(String, ParsedRequirements)>>);
+
+impl std::fmt::Debug for ReparseBase {
+    /// Says nothing about its content: a parse's rendering must not depend on how it was made.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReparseBase")
+    }
+}
+
+impl ReparseBase {
+    /// Re-reads `new_text` after the edit of `old_text` (parsed as `old`, whose base was `self`):
+    /// against `old` when it can be spliced, else against the base. Returns the parse and the
+    /// base for the next edit.
+    pub fn reparse(
+        &self,
+        old_text: &str,
+        old: &ParsedRequirements,
+        new_text: &str,
+        source: &str,
+    ) -> (ParsedRequirements, ReparseBase) {
+        let base = if spliceable(old) {
+            Some((old_text, old))
+        } else {
+            self.0.as_deref().map(|(text, parsed)| (text.as_str(), parsed))
+        };
+        let parsed = match base {
+            Some((text, parsed)) => reparse_requirements(text, parsed, new_text, source),
+            None => parse_requirements(new_text, source),
+        };
+        let next = if spliceable(&parsed) {
+            ReparseBase(None)
+        } else if spliceable(old) {
+            ReparseBase(Some(Arc::new((old_text.to_owned(), old.clone()))))
+        } else {
+            self.clone()
+        };
+        (parsed, next)
+    }
+}
+
+/// Whether a later edit can be spliced into `parsed`: it has a model and nothing to report.
+fn spliceable(parsed: &ParsedRequirements) -> bool {
+    parsed.document.is_some() && parsed.diagnostics.is_empty()
 }
 
 /// The edit as `(start, old_end, new_end)`: bytes `start..old_end` of the old text became
 /// `start..new_end` of the new one (common prefix and suffix removed).
 fn changed_range(old: &[u8], new: &[u8]) -> (usize, usize, usize) {
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let room = old.len().min(new.len()) - prefix;
-    let suffix = old.iter().rev().zip(new.iter().rev()).take(room).take_while(|(a, b)| a == b).count();
+    let prefix =
+        common_prefix(old.chunks(CHUNK), new.chunks(CHUNK), |a, b| a.iter().zip(b).take_while(|(x, y)| x == y).count());
+    let (old_rest, new_rest) = (old.get(prefix..).unwrap_or_default(), new.get(prefix..).unwrap_or_default());
+    let suffix = common_prefix(old_rest.rchunks(CHUNK), new_rest.rchunks(CHUNK), |a, b| {
+        a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count()
+    });
     (prefix, old.len() - suffix, new.len() - suffix)
+}
+
+/// Bytes compared at once by [`changed_range`]: whole chunks compare as slices (fast even where
+/// a byte loop is not vectorised, as in the size-optimised wasm), a differing one byte by byte.
+const CHUNK: usize = 256;
+
+/// How many bytes the two chunk sequences share from their start; `within` counts them in the
+/// first chunks that differ.
+fn common_prefix<'a>(
+    a: impl Iterator<Item = &'a [u8]>,
+    b: impl Iterator<Item = &'a [u8]>,
+    within: impl Fn(&[u8], &[u8]) -> usize,
+) -> usize {
+    let mut same = 0;
+    for (x, y) in a.zip(b) {
+        if x != y {
+            return same + within(x, y);
+        }
+        same += x.len();
+    }
+    same
 }
 
 /// Whether `text` holds only whitespace and `#` comments.
@@ -71,6 +152,9 @@ fn shift<T>(value: Spanned<T>, delta: isize) -> Spanned<T> {
 
 /// A `prefix_rules` entry with every span in it moved by `delta` bytes.
 fn shift_entry(entry: Spanned<PrefixRuleToml>, delta: isize) -> Spanned<PrefixRuleToml> {
+    if delta == 0 {
+        return entry;
+    }
     let span = entry.span();
     let PrefixRuleToml { pattern, decision, justification, reviewer } = entry.into_inner();
     let pattern_span = pattern.span();
@@ -82,157 +166,4 @@ fn shift_entry(entry: Spanned<PrefixRuleToml>, delta: isize) -> Spanned<PrefixRu
         reviewer: reviewer.map(|r| shift(r, delta)),
     };
     shift(Spanned::new(span, moved_entry), delta)
-}
-
-/// Reads `text` as one `prefix_rules` entry standing at byte `offset` of the document.
-fn read_entry_at(text: &str, offset: usize) -> Option<Spanned<PrefixRuleToml>> {
-    const KEY: &str = "x = ";
-    let wrapped = [KEY, text].concat();
-    let doc = tomlread::parse(&wrapped).ok()?;
-    let node = tomlread::only_value(&doc, "x")?;
-    // The whole text must be the one value (not a value followed by more keys).
-    if node.span()? != (KEY.len()..wrapped.len()) {
-        return None;
-    }
-    let entry = Spanned::new(KEY.len()..wrapped.len(), PrefixRuleToml::from_toml(&node).ok()?);
-    Some(shift_entry(entry, isize::try_from(offset).ok()? - isize::try_from(KEY.len()).ok()?))
-}
-
-fn splice_entry_edit(old_text: &str, old: &ParsedRequirements, new_text: &str) -> Option<ParsedRequirements> {
-    if !old.diagnostics.is_empty() {
-        return None;
-    }
-    let doc = old.document.as_ref()?;
-    let rules = doc.rules.as_ref()?;
-    let array = &rules.get_ref().prefix_rules;
-    let (start, old_end, new_end) = changed_range(old_text.as_bytes(), new_text.as_bytes());
-    let delta = isize::try_from(new_end).ok()? - isize::try_from(old_end).ok()?;
-    // Strictly inside one entry: its braces are untouched.
-    let index = array.get_ref().iter().position(|e| e.span().start < start && old_end < e.span().end)?;
-    if !only_trivia(old_text.get(array.span().end..)?) {
-        return None;
-    }
-    let entry_span = array.get_ref().get(index)?.span();
-    let entry =
-        read_entry_at(new_text.get(entry_span.start..entry_span.end.checked_add_signed(delta)?)?, entry_span.start)?;
-
-    let mut document = crate::requirements::document::RequirementsToml::clone(doc);
-    let rules = document.rules.take()?;
-    let rules_span = moved(&rules.span(), start, old_end, delta)?;
-    let mut rules_value = rules.into_inner();
-    let array_span = moved(&rules_value.prefix_rules.span(), start, old_end, delta)?;
-    let mut entries = Vec::with_capacity(rules_value.prefix_rules.get_ref().len());
-    let mut replacement = Some(entry);
-    for (i, e) in rules_value.prefix_rules.into_inner().into_iter().enumerate() {
-        entries.push(match i.cmp(&index) {
-            std::cmp::Ordering::Less => e,
-            std::cmp::Ordering::Equal => replacement.take()?,
-            std::cmp::Ordering::Greater => shift_entry(e, delta),
-        });
-    }
-    rules_value.prefix_rules = Spanned::new(array_span, entries);
-    document.rules = Some(Spanned::new(rules_span, rules_value));
-    Some(ParsedRequirements { document: Some(Arc::new(document)), diagnostics: Vec::new() })
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::*;
-
-    fn doc(rules: &[String], tail: &str) -> String {
-        format!(
-            "allowed_sandbox_modes = [\"read-only\"]\n[rules]\nprefix_rules = [\n{}\n]\n{tail}",
-            rules.iter().map(|r| format!("  {r},")).collect::<Vec<_>>().join("\n")
-        )
-    }
-
-    fn rule(i: usize) -> String {
-        match i % 3 {
-            0 => format!(
-                "{{ pattern = [{{ token = \"tool{i}\" }}, {{ any_of = [\"run\", \"exec\"] }}], decision = \"prompt\" }}"
-            ),
-            1 => format!(
-                "{{ pattern = [{{ token = \"t{i}\" }}], decision = \"forbidden\", justification = \"no {i}\" }}"
-            ),
-            _ => format!(
-                "{{ pattern = [{{ any_of = [\"a{i}\", \"b\"] }}, {{ token = \"x\" }}], decision = \"prompt\", reviewer = \"user\" }}"
-            ),
-        }
-    }
-
-    /// The reparse equals a full parse, byte for byte in its Debug rendering (values and spans).
-    fn check(old_text: &str, new_text: &str) -> bool {
-        let old = parse_requirements(old_text, "r.toml");
-        let fast = reparse_requirements(old_text, &old, new_text, "r.toml");
-        let full = parse_requirements(new_text, "r.toml");
-        assert_eq!(format!("{fast:?}"), format!("{full:?}"), "old:\n{old_text}\nnew:\n{new_text}");
-        splice_entry_edit(old_text, &old, new_text).is_some()
-    }
-
-    #[test]
-    fn an_edit_inside_one_entry_is_spliced_and_equals_a_full_parse() {
-        let rules: Vec<String> = (0..30).map(rule).collect();
-        let old = doc(&rules, "# trailing comment\n");
-        // Longer, shorter, and a changed decision, in the first, a middle and the last entry.
-        for (from, to) in [("tool0", "tool0-longer"), ("t13", "t"), ("\"prompt\", reviewer", "\"forbidden\", reviewer")]
-        {
-            let new = old.replacen(from, to, 1);
-            assert_ne!(new, old);
-            assert!(check(&old, &new), "{from} → {to} should be spliced");
-        }
-        let last = old.replace("a29", "a29-z");
-        assert!(check(&old, &last));
-    }
-
-    #[test]
-    fn edits_it_cannot_splice_fall_back_to_a_full_parse() {
-        let rules: Vec<String> = (0..6).map(rule).collect();
-        let old = doc(&rules, "");
-        let cases = [
-            old.replacen("\"t1\" }", "\"t1\" ", 1), // a brace removed: a syntax error
-            old.replacen("decision = \"forbidden\"", "decision = \"maybe\"", 1), // an unknown variant
-            old.replacen("}], decision = \"prompt\" },\n  {", "}], decision = \"prompt\" }, {", 1), // across entries
-            old.replacen("token = \"x\"", "token = 5", 1), // a type error
-            [old.as_str(), "[other]\nkey = 1\n"].concat(), // text after the array
-            old.replacen("read-only", "workspace-write", 1), // outside the rules
-        ];
-        for new in cases {
-            assert_ne!(new, old);
-            assert!(!check(&old, &new), "should not be spliced:\n{new}");
-        }
-        // A document with warnings is never spliced either.
-        let warned = ["unknwn = 1\n", old.as_str()].concat();
-        assert!(!check(&warned, &warned.replacen("tool0", "tool00", 1)));
-        // An unchanged text reuses the parse whole (check asserts it equals a full parse).
-        check(&old, &old);
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
-        /// Any single-range replacement anywhere in a rules document: the reparse is the full parse.
-        #[test]
-        fn any_edit_reparses_exactly(n in 1usize..12, at in 0usize..2000, cut in 0usize..12, insert in "[ a-z0-9\"{}=,\\[\\]#_\n-]{0,12}") {
-            let rules: Vec<String> = (0..n).map(rule).collect();
-            let old = doc(&rules, "");
-            let start = at % old.len();
-            let end = (start + cut).min(old.len());
-            let new = [&old[..start], insert.as_str(), &old[end..]].concat();
-            check(&old, &new);
-        }
-
-        /// Text typed into a string of any entry is always spliced, and still equals a full parse.
-        #[test]
-        fn typing_inside_an_entry_is_spliced(n in 1usize..12, k in 0usize..12, typed in "[a-z0-9 _./-]{1,8}") {
-            let rules: Vec<String> = (0..n).map(rule).collect();
-            let old = doc(&rules, "");
-            let entry = rules.get(k % n).map(String::as_str).unwrap_or_default();
-            let entry_at = old.find(entry).unwrap_or_default();
-            // Inside the entry's first string: its first pattern token.
-            let at = entry_at + entry.find('"').unwrap_or(0) + 1;
-            let new = [&old[..at], typed.as_str(), &old[at..]].concat();
-            prop_assert!(check(&old, &new), "not spliced:\n{}", new);
-        }
-    }
 }

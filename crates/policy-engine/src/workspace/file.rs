@@ -10,7 +10,7 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::requirements::document::{ParsedRequirements, parse_requirements};
 use crate::requirements::layers::{LayerInput, LayerKind};
-use crate::requirements::reparse::reparse_requirements;
+use crate::requirements::reparse::ReparseBase;
 use crate::requirements_rules::toml_error;
 use crate::tomlread::{
     Error, Node, Seen, StructReader, boolean, seq, spanned, spanned_string, spanned_string_seq, string,
@@ -454,6 +454,8 @@ pub struct WorkspacePolicy {
     pub origin: TextOrigin,
     /// This policy's own parse result; its diagnostics point into the policy text.
     pub parsed: ParsedRequirements,
+    /// What the next edit of the text is re-read against while this parse is broken.
+    reparse_base: ReparseBase,
 }
 
 impl WorkspacePolicy {
@@ -609,7 +611,7 @@ pub fn parse_workspace(text: &str, source: &str, resolve: &dyn Fn(&str) -> Resul
 
 /// [`parse_workspace`] after an edit: each policy document that `previous` (the parse before the
 /// edit) also has, under the same name and label, is re-read with
-/// [`crate::requirements::reparse::reparse_requirements`], which reuses what is unchanged.
+/// [`crate::requirements::reparse`], which reuses what is unchanged.
 pub fn parse_workspace_after(
     text: &str,
     source: &str,
@@ -702,15 +704,16 @@ pub fn parse_workspace_after(
             text: text_value,
             origin,
             parsed: ParsedRequirements::default(),
+            reparse_base: ReparseBase::default(),
         };
         if let Some(t) = &wp.text {
             let label = wp.label();
             let before = previous
                 .and_then(|ws| ws.policies.iter().find(|p| p.name == wp.name && p.label() == label))
-                .and_then(|p| Some((p.text.as_deref()?, &p.parsed)));
-            wp.parsed = match before {
-                Some((old_text, old)) => reparse_requirements(old_text, old, t, &label),
-                None => parse_requirements(t, &label),
+                .and_then(|p| Some((p.text.as_deref()?, &p.parsed, &p.reparse_base)));
+            (wp.parsed, wp.reparse_base) = match before {
+                Some((old_text, old, base)) => base.reparse(old_text, old, t, &label),
+                None => (parse_requirements(t, &label), ReparseBase::default()),
             };
         }
         ws.policies.push(wp);
