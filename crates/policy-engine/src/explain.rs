@@ -290,12 +290,10 @@ impl<'w> Evaluator<'w> {
                 .and_then(|r| r.rules.as_ref())
                 .and_then(|rules| validate_and_convert(&rules.value, &rules.source.label()).ok()),
         };
-        if let Some(converted) = converted {
-            let mut overlay = Policy::new();
-            for rule in converted {
-                overlay.add_rule(rule);
-            }
-            command_policy.overlay(overlay);
+        // Appending each rule is the overlay of a policy holding only them (per program, after
+        // the file rules, in order), without indexing them twice.
+        for rule in converted.into_iter().flatten() {
+            command_policy.add_rule(rule);
         }
         let context = Rc::new(PolicyContext { composed, command_policy, constraints, settings: RefCell::default() });
         self.cache.borrow_mut().insert(key, Rc::clone(&context));
