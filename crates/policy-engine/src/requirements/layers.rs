@@ -50,6 +50,9 @@ pub struct LayerInput {
     /// `text` already parsed (without error) by [`parse_requirements`], so composing does not
     /// parse it again; `None` makes [`compose`] parse `text` itself.
     pub document: Option<Arc<RequirementsToml>>,
+    /// The first error of [`parse_requirements`] on `text`, when it is known to have failed (set
+    /// by [`LayerInput::with_parsed`]), so composing does not parse `text` again to find it.
+    parse_error: Option<Diagnostic>,
 }
 
 /// Equal kind, source and text; `document` is derived from `text`.
@@ -66,62 +69,56 @@ impl LayerInput {
     /// this layer's `text`.
     #[must_use]
     pub fn with_parsed(mut self, parsed: &ParsedRequirements) -> Self {
-        if parsed.error().is_none() {
-            self.document.clone_from(&parsed.document);
+        match parsed.error() {
+            None => self.document.clone_from(&parsed.document),
+            Some(error) => self.parse_error = Some(error.clone()),
         }
         self
     }
 
+    fn new(kind: LayerKind, source: RequirementSource, text: String) -> Self {
+        Self { kind, source, text, document: None, parse_error: None }
+    }
+
     /// The selected cloud policy (V1 label `cloud requirements`).
     pub fn cloud(text: impl Into<String>) -> Self {
-        Self { kind: LayerKind::Cloud, source: RequirementSource::Cloud, text: text.into(), document: None }
+        Self::new(LayerKind::Cloud, RequirementSource::Cloud, text.into())
     }
 
     /// A named cloud fragment (V2 label `enterprise-managed requirements <name> (<id>)`).
     pub fn cloud_fragment(id: &str, name: &str, text: impl Into<String>) -> Self {
-        Self {
-            kind: LayerKind::Cloud,
-            source: RequirementSource::EnterpriseManaged { id: id.to_owned(), name: name.to_owned() },
-            text: text.into(),
-            document: None,
-        }
+        Self::new(
+            LayerKind::Cloud,
+            RequirementSource::EnterpriseManaged { id: id.to_owned(), name: name.to_owned() },
+            text.into(),
+        )
     }
 
     /// macOS MDM requirements.
     pub fn mdm(text: impl Into<String>) -> Self {
-        Self { kind: LayerKind::Mdm, source: RequirementSource::mdm(), text: text.into(), document: None }
+        Self::new(LayerKind::Mdm, RequirementSource::mdm(), text.into())
     }
 
     /// The system file at `path` (default `/etc/codex/requirements.toml`).
     pub fn system(path: Option<&str>, text: impl Into<String>) -> Self {
         let path = path.unwrap_or(DEFAULT_SYSTEM_REQUIREMENTS_PATH).to_owned();
-        Self { kind: LayerKind::System, source: RequirementSource::System { path }, text: text.into(), document: None }
+        Self::new(LayerKind::System, RequirementSource::System { path }, text.into())
     }
 
     /// Legacy `managed_config.toml` file at `path` (default `/etc/codex/managed_config.toml`).
     pub fn legacy_file(path: Option<&str>, text: impl Into<String>) -> Self {
         let path = path.unwrap_or(DEFAULT_LEGACY_MANAGED_CONFIG_PATH).to_owned();
-        Self {
-            kind: LayerKind::LegacyManagedConfigFile,
-            source: RequirementSource::LegacyManagedConfigFile { path },
-            text: text.into(),
-            document: None,
-        }
+        Self::new(LayerKind::LegacyManagedConfigFile, RequirementSource::LegacyManagedConfigFile { path }, text.into())
     }
 
     /// Legacy managed config from MDM.
     pub fn legacy_mdm(text: impl Into<String>) -> Self {
-        Self {
-            kind: LayerKind::LegacyManagedConfigMdm,
-            source: RequirementSource::LegacyManagedConfigMdm,
-            text: text.into(),
-            document: None,
-        }
+        Self::new(LayerKind::LegacyManagedConfigMdm, RequirementSource::LegacyManagedConfigMdm, text.into())
     }
 
     /// A test layer labelled `<unspecified>`.
     pub fn unspecified(text: impl Into<String>) -> Self {
-        Self { kind: LayerKind::Unspecified, source: RequirementSource::Unknown, text: text.into(), document: None }
+        Self::new(LayerKind::Unspecified, RequirementSource::Unknown, text.into())
     }
 
     fn is_legacy(&self) -> bool {
@@ -365,7 +362,14 @@ fn parse_v1_layer(layer: &LayerInput) -> Result<RequirementsToml, Diagnostic> {
         return Ok(RequirementsToml::clone(document));
     }
     let label = layer.source.label();
-    let parsed = parse_requirements(&layer.text, &label);
+    let parsed = match &layer.parse_error {
+        // The same parse under another label: only the diagnostic's source names the label.
+        Some(error) => ParsedRequirements {
+            document: None,
+            diagnostics: vec![Diagnostic { source: label.clone(), ..error.clone() }],
+        },
+        None => parse_requirements(&layer.text, &label),
+    };
     if let Some(error) = parsed.error() {
         let mut d = error.clone();
         d.message = match layer.kind {
