@@ -11,6 +11,7 @@
 mod builtins;
 mod error;
 mod eval;
+mod parse;
 mod resolve;
 mod rules;
 #[cfg(test)]
@@ -19,9 +20,10 @@ mod value;
 
 use std::sync::Arc;
 
-use starlark_syntax::codemap::Span as CodeSpan;
-use starlark_syntax::syntax::module::AstModuleFields;
-use starlark_syntax::syntax::{AstModule, Dialect};
+use starlark_syntax::codemap::{CodeMap, Span as CodeSpan};
+use starlark_syntax::lexer::Lexer;
+use starlark_syntax::syntax::Dialect;
+use starlark_syntax::syntax::ast::AstStmt;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Span};
 use crate::paths::PathContext;
@@ -112,18 +114,14 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
     if let Some(at) = excessive_nesting(file.text) {
         return Err(EvalError::limit(format!("input too large: nested more than {MAX_NESTING} levels deep")).at(at));
     }
-    let mut dialect = Dialect::Extended.clone();
-    dialect.enable_f_strings = true;
-    let ast = AstModule::parse(file.name, file.text.to_owned(), &dialect).map_err(|e| {
-        let err = EvalError::new(ErrorKind::Syntax, e.without_diagnostic().to_string());
-        match e.span() {
-            Some(s) => err.at(span(s.span)),
+    let top = parse_rules(file.name, file.text).map_err(|e| {
+        let err = EvalError::new(ErrorKind::Syntax, e.message);
+        match e.span {
+            Some(s) => err.at(span(s)),
             None => err,
         }
     })?;
-    // Through the trait: the inherent `statement()` of starlark_syntax 0.14 does not exist in the
-    // 0.13 parser Codex uses, and the code should build with either.
-    let top = AstModuleFields::statement(&ast);
+    let top = &top;
     let resolution = resolve::resolve_module(top, file.text)?;
     let module_frame = Frame::new(resolution.module_frame_size, None);
     let mut interp = Interp {
@@ -136,6 +134,16 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
     };
     interp.exec(top, &module_frame)?;
     Ok(())
+}
+
+/// Parses a `.rules` file as Codex does (starlark_syntax's `Dialect::Extended` with f-strings) into its top
+/// statement, or the first error with starlark_syntax's message and span.
+pub(crate) fn parse_rules(name: &str, text: &str) -> Result<AstStmt, parse::SyntaxError> {
+    let mut dialect = Dialect::Extended.clone();
+    dialect.enable_f_strings = true;
+    let codemap = CodeMap::new(name.to_owned(), text.to_owned());
+    let tokens = Lexer::new(text, &dialect, codemap.clone());
+    parse::parse_module(&codemap, &dialect, tokens)
 }
 
 fn load_error(file: &RulesFile<'_>, e: EvalError) -> RulesLoadError {
