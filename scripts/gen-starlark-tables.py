@@ -130,11 +130,11 @@ def rows(items, per_line=12):
 
 out = []
 out.append(
-    """//! starlark_syntax 0.13.0's LR(1) tables (LALRPOP 0.19.12), extracted by `scripts/gen-starlark-tables.py`.
+    """//! `starlark_syntax` 0.13.0's LR(1) tables (LALRPOP 0.19.12), extracted by `scripts/gen-starlark-tables.py`.
 //!
-//! Generated; do not edit. To regenerate after a starlark_syntax upgrade, build the engine once, then run
-//! `scripts/gen-starlark-tables.py <target>/<triple>/<profile>/build/starlark_syntax-*/out/syntax/grammar.rs
-//! > crates/policy-engine/src/starlark/parse/tables.rs` (the script documents what it takes from where).
+//! Generated; do not edit. To regenerate after a `starlark_syntax` upgrade, build the engine once, then run the
+//! script on `<target>/<triple>/<profile>/build/starlark_syntax-*/out/syntax/grammar.rs` and write its output
+//! here (the script documents what it takes from where).
 
 /// Number of LR states.
 pub(super) const STATES: usize = %d;
@@ -173,7 +173,8 @@ out.append(rows(("(%d, %d)," % x for x in reduces), 10))
 out.append("];")
 out.append("/// Sets of terminals, bit `t` for terminal `t`.")
 out.append("pub(super) const MASKS: [u128; %d] = [" % len(masks))
-out.append(rows(("0x%x," % m for m in masks), 4))
+hex_digits = lambda m: "%032x" % m
+out.append(rows(("0x%s," % "_".join(hex_digits(m)[i : i + 4] for i in range(0, 32, 4)) for m in masks), 3))
 out.append("];")
 out.append("/// The action at the end of input per state (as `__EOF_ACTION`: <0 reduce, 0 error).")
 out.append("pub(super) const EOF_ACTIONS: [i16; %d] = [" % len(eof))

@@ -620,11 +620,7 @@ struct ExampleCall {
 /// called for files that loaded, so the loader's size and nesting limits already hold.
 fn examples_of(text: &str, name: &str) -> Vec<ExampleCall> {
     use starlark_syntax::syntax::ast::{ArgumentP, AstExpr, ExprP};
-    use starlark_syntax::syntax::module::AstModuleFields;
-    use starlark_syntax::syntax::{AstModule, Dialect};
-    let mut dialect = Dialect::Extended.clone();
-    dialect.enable_f_strings = true;
-    let Ok(ast) = AstModule::parse(name, text.to_owned(), &dialect) else { return Vec::new() };
+    let Ok(top) = crate::starlark::parse_rules(name, text) else { return Vec::new() };
     let mut out = Vec::new();
     let count = |e: &AstExpr| match &e.node {
         ExprP::List(items) => items.len(),
@@ -652,7 +648,7 @@ fn examples_of(text: &str, name: &str) -> Vec<ExampleCall> {
             }
         }
     };
-    walk_exprs(AstModuleFields::statement(&ast), &mut visit);
+    walk_exprs(&top, &mut visit);
     out
 }
 

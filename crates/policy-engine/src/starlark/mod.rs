@@ -136,8 +136,8 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
     Ok(())
 }
 
-/// Parses a `.rules` file as Codex does (starlark_syntax's `Dialect::Extended` with f-strings) into its top
-/// statement, or the first error with starlark_syntax's message and span.
+/// Parses a `.rules` file as Codex does (`starlark_syntax`'s `Dialect::Extended` with f-strings) into its top
+/// statement, or the first error with `starlark_syntax`'s message and span.
 pub(crate) fn parse_rules(name: &str, text: &str) -> Result<AstStmt, parse::SyntaxError> {
     let mut dialect = Dialect::Extended.clone();
     dialect.enable_f_strings = true;

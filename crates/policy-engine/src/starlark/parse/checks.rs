@@ -1,5 +1,5 @@
-//! The checks starlark_syntax's grammar actions and module validation run (grammar_util.rs, validate.rs), with
-//! their messages and spans. Where starlark_syntax exposes the check itself (`check_assign`, `CallArgsUnpack`,
+//! The checks `starlark_syntax`'s grammar actions and module validation run (`grammar_util.rs`, `validate.rs`), with
+//! their messages and spans. Where `starlark_syntax` exposes the check itself (`check_assign`, `CallArgsUnpack`,
 //! `DefParams`, `TypeExprUnpackP`), it is called rather than copied.
 
 use starlark_syntax::codemap::{CodeMap, Span, Spanned};
@@ -22,7 +22,7 @@ pub(super) struct Context<'a> {
     pub dialect: &'a Dialect,
 }
 
-/// Keeps the first of the recoverable errors (starlark_syntax reports the first one pushed).
+/// Keeps the first of the recoverable errors (`starlark_syntax` reports the first one pushed).
 pub(super) fn record(first: &mut Option<SyntaxError>, error: SyntaxError) {
     if first.is_none() {
         *first = Some(error);
@@ -92,6 +92,11 @@ pub(super) fn fstring(
 /// `lexer::lex_exactly_one_identifier`: `s` is one identifier token, give or take the spaces and escaped
 /// newlines the lexer skips.
 fn exactly_one_identifier(s: &str) -> Option<String> {
+    const NOT_IDENTIFIERS: [&str; 33] = [
+        "and", "break", "continue", "def", "elif", "else", "for", "if", "in", "lambda", "load", "not", "or", "pass",
+        "return", "as", "assert", "async", "await", "class", "del", "except", "finally", "from", "global", "import",
+        "is", "nonlocal", "raise", "try", "while", "with", "yield",
+    ];
     const SKIPPED: [&str; 3] = [" ", "\\\n", "\\\r\n"];
     let mut s = s;
     while let Some(rest) = SKIPPED.iter().find_map(|p| s.strip_prefix(p)) {
@@ -105,11 +110,6 @@ fn exactly_one_identifier(s: &str) -> Option<String> {
     if !(first.is_ascii_alphabetic() || first == '_') || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
-    const NOT_IDENTIFIERS: [&str; 33] = [
-        "and", "break", "continue", "def", "elif", "else", "for", "if", "in", "lambda", "load", "not", "or", "pass",
-        "return", "as", "assert", "async", "await", "class", "del", "except", "finally", "from", "global", "import",
-        "is", "nonlocal", "raise", "try", "while", "with", "yield",
-    ];
     (!NOT_IDENTIFIERS.contains(&s)).then(|| s.to_owned())
 }
 

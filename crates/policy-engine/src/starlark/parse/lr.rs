@@ -1,4 +1,4 @@
-//! The LR recognizer: lalrpop-util 0.19.12's `Parser::drive` over starlark_syntax's tables, without semantic
+//! The LR recognizer: lalrpop-util 0.19.12's `Parser::drive` over `starlark_syntax`'s tables, without semantic
 //! values. It decides accept or the first error, and records the reductions whose actions can fail.
 
 use std::fmt::Write;
@@ -132,7 +132,7 @@ impl Machine {
         self.states.push(next);
     }
 
-    /// LALRPOP's `UnrecognizedToken` error for `tokens[index]`, as starlark_syntax formats it.
+    /// LALRPOP's `UnrecognizedToken` error for `tokens[index]`, as `starlark_syntax` formats it.
     fn unexpected(&self, tokens: &[Spanned], index: usize) -> SyntaxError {
         let Some((begin, token, end)) = tokens.get(index) else {
             return SyntaxError { message: "Parse error: invalid token".to_owned(), span: None };

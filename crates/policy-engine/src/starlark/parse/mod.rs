@@ -1,11 +1,11 @@
-//! Our Starlark parser: starlark_syntax 0.13.0's grammar and errors without its LALRPOP parser (which costs the
+//! Our Starlark parser: `starlark_syntax` 0.13.0's grammar and errors without its LALRPOP parser (which costs the
 //! wasm ~140 KB).
 //!
 //! Two passes over the token stream. [`lr`] runs LALRPOP's own LR tables ([`tables`]) to decide, exactly as
-//! starlark_syntax does, whether the input parses and, if not, which error comes first: a lexer error, a syntax
+//! `starlark_syntax` does, whether the input parses and, if not, which error comes first: a lexer error, a syntax
 //! error with LALRPOP's expected-token list, or a failing check in a grammar action (those run when LALRPOP
 //! reduces their production, so they can come before a later syntax error). [`stmt`] and [`expr`] then build
-//! starlark_syntax's AST of accepted input by recursive descent, running the grammar actions' checks in
+//! `starlark_syntax`'s AST of accepted input by recursive descent, running the grammar actions' checks in
 //! LALRPOP's reduction order (post-order). [`checks`] holds those checks and the validation of the whole module.
 
 mod checks;
@@ -22,12 +22,12 @@ use starlark_syntax::lexer::Token;
 use starlark_syntax::syntax::Dialect;
 use starlark_syntax::syntax::ast::AstStmt;
 
-/// A parse error as starlark_syntax reports it: the message (`Error::without_diagnostic()`'s text) and span.
+/// A parse error as `starlark_syntax` reports it: the message (`Error::without_diagnostic()`'s text) and span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SyntaxError {
     /// The message, without location.
     pub message: String,
-    /// Where it is; `None` only for an error starlark_syntax reports without a location.
+    /// Where it is; `None` only for an error `starlark_syntax` reports without a location.
     pub span: Option<Span>,
 }
 
@@ -47,7 +47,7 @@ impl From<EvalException> for SyntaxError {
 /// One token with its byte offsets, as the lexer yields it.
 pub(crate) type Spanned = (usize, Token, usize);
 
-/// Parses `codemap`'s source from its tokens into the module's top statement, with starlark_syntax's result:
+/// Parses `codemap`'s source from its tokens into the module's top statement, with `starlark_syntax`'s result:
 /// the same AST, or the same first error.
 pub(crate) fn parse_module<E: Into<SyntaxError>>(
     codemap: &CodeMap,

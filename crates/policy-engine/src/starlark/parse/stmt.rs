@@ -24,7 +24,7 @@ pub(super) fn build_module(ctx: &Context<'_>, tokens: &[Spanned], errors: &mut O
     }
     // `<l:@L>` before an empty statement list is the end of the newlines, or 0.
     let l = if newlines || !p.done() { p.start() } else { 0 };
-    let body = p.statements(|p| p.done())?;
+    let body = p.statements(Parser::done)?;
     let r = if body.is_empty() { l } else { p.last_end };
     if !p.done() {
         return Err(p.internal());
@@ -47,9 +47,15 @@ pub(super) fn run_check(ctx: &Context<'_>, tokens: &[Spanned], check: &Check) ->
     }
 }
 
-fn assign_op(token: Option<&Token>) -> Option<Option<AssignOp>> {
-    Some(Some(match token? {
-        Token::Equal => return Some(None),
+/// An `AssignOp` token: `=` or an augmented assignment operator.
+enum AssignKind {
+    Plain,
+    Modify(AssignOp),
+}
+
+fn assign_op(token: Option<&Token>) -> Option<AssignKind> {
+    Some(AssignKind::Modify(match token? {
+        Token::Equal => return Some(AssignKind::Plain),
         Token::PlusEqual => AssignOp::Add,
         Token::MinusEqual => AssignOp::Subtract,
         Token::StarEqual => AssignOp::Multiply,
@@ -127,8 +133,12 @@ impl Parser<'_> {
                 let lhs = self.test_list()?;
                 let ty = if self.eat(&Token::Colon) { Some(Box::new(self.type_expr()?)) } else { None };
                 match assign_op(self.peek()) {
-                    Some(op) => {
+                    Some(kind) => {
                         self.bump();
+                        let op = match kind {
+                            AssignKind::Plain => None,
+                            AssignKind::Modify(op) => Some(op),
+                        };
                         let rhs = self.test_list()?;
                         check_assignment(self.ctx.codemap, lhs, ty, op, rhs)?
                     }

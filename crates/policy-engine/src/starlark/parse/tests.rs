@@ -1,4 +1,4 @@
-//! Our parser against starlark_syntax's own (`AstModule::parse`), which stays callable natively: the same AST
+//! Our parser against `starlark_syntax`'s own (`AstModule::parse`), which stays callable natively: the same AST
 //! (`Debug` of the top statement) or the same first error (message and span) on every input. Inputs: every
 //! `.rules` file and case-corpus string in the repository, mutations of them (tokens and characters deleted,
 //! inserted, duplicated, swapped; truncation at every byte), and programs from a random grammar-driven
@@ -133,7 +133,7 @@ impl Rng {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 { 0 } else { usize::try_from(self.next() % n as u64).unwrap_or(0) }
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
@@ -413,7 +413,7 @@ impl Gen<'_> {
             2 => self.out.push_str("a.b"),
             3 => self.out.push_str("a[0]"),
             4 if self.rng.chance(20) => self.expr(d),
-            _ => self.out.push_str("a"),
+            _ => self.out.push('a'),
         }
     }
 
@@ -549,7 +549,7 @@ impl Gen<'_> {
                 }
                 self.out.push(')');
             }
-            3 | 4 | 5 => {
+            3..=5 => {
                 let op = self.rng.pick(&[" = ", " = ", " = ", " += ", " -= ", " *= ", " //= ", " |= ", " <<= "]);
                 let plain = op == " = ";
                 if plain || self.rng.chance(5) {
@@ -633,7 +633,7 @@ impl Gen<'_> {
             return;
         }
         self.out.push('\n');
-        for _ in 0..1 + self.rng.below(3) {
+        for _ in 0..=self.rng.below(3) {
             if self.rng.chance(5) {
                 self.out.push('\n');
             }
@@ -647,7 +647,7 @@ fn generate(rng: &mut Rng) -> String {
     if g.rng.chance(10) {
         g.out.push('\n');
     }
-    for _ in 0..1 + g.rng.below(4) {
+    for _ in 0..=g.rng.below(4) {
         g.stmt(0, 3);
     }
     if g.rng.chance(20) {
