@@ -157,7 +157,6 @@ impl<'a> Lexer<'a> {
             if self.done {
                 return None;
             }
-            let span = (self.scanner.start, self.scanner.end);
             let Some(raw) = self.scanner.next() else {
                 self.done = true;
                 let at = self.scanner.end;
@@ -166,18 +165,12 @@ impl<'a> Lexer<'a> {
                 }
                 return Some(Ok((self.scanner.start, Token::Newline, at)));
             };
-            let _ = span;
             let (start, end) = (self.scanner.start, self.scanner.end);
             return Some(match raw {
-                Raw::Tabs => {
-                    self.buffer.push_back(Err(LexError::new(&LexemeError::InvalidTab, start, start)));
-                    continue;
-                }
+                Raw::Tabs => Err(LexError::new(&LexemeError::InvalidTab, start, start)),
+                // Inside brackets a line break is only space.
                 Raw::Newline if self.parens != 0 => continue,
-                Raw::Newline => match self.indentation() {
-                    Ok(()) => Ok((start, Token::Newline, end)),
-                    Err(e) => Err(e),
-                },
+                Raw::Newline => self.indentation().map(|()| (start, Token::Newline, end)),
                 Raw::Reserved => Err(self.error_here(LexemeError::ReservedKeyword)),
                 Raw::Error => Err(self.error_here(LexemeError::InvalidInput)),
                 Raw::Int(radix) => self.int(radix),

@@ -194,7 +194,17 @@ fn lexer_soak() {
 
 #[test]
 fn exactly_one_identifier_agrees_with_starlark() {
-    for s in ["foo", " foo ", "foo bar", "not", "123", "", "x\\\n", "x\n", "é", "_a1", "a.b", "as", "f'", "x#"] {
-        assert_eq!(exactly_one_identifier(s), starlark_syntax::lexer::lex_exactly_one_identifier(s), "{s:?}");
+    let fixed = ["foo", " foo ", "foo bar", "not", "123", "", "x\\\n", "x\n", "é", "_a1", "a.b", "as", "f'", "x#"];
+    // Short windows of real and mutated texts, like the captures of f-strings.
+    let mut rng = oracle::Rng::new(3);
+    let texts: Vec<String> = oracle::mutants(4, 2000);
+    let windows = texts.iter().map(|t| {
+        let chars: Vec<char> = t.chars().collect();
+        let at = rng.below(chars.len() + 1);
+        let len = rng.below(8);
+        chars[at..(at + len).min(chars.len())].iter().collect::<String>()
+    });
+    for s in fixed.into_iter().map(str::to_owned).chain(windows) {
+        assert_eq!(exactly_one_identifier(&s), starlark_syntax::lexer::lex_exactly_one_identifier(&s), "{s:?}");
     }
 }
