@@ -68,12 +68,14 @@ impl<'a> Lexer<'a> {
         lexer
     }
 
-    /// At a line start: skips blank and comment-only lines (emitting the comments) and the
-    /// indentation, then queues the `Indent` or `Dedent`s the new indentation calls for.
+    /// At a line start: skips the indentation and comment-only lines (queueing their
+    /// comments), then queues the `Indent` or `Dedent`s the new indentation calls for. As in
+    /// starlark, `\r` is ignored here, a blank line stops at its newline (its tabs are no
+    /// error), and the end of the input leaves the indentation as it was.
     fn indentation(&mut self) -> Result<(), LexError> {
         let base = self.scanner.end;
         let rest = self.scanner.remainder().as_bytes();
-        let (mut spaces, mut tabs) = (0, 0);
+        let (mut spaces, mut tabs) = (0, false);
         let mut indent_start = base;
         let mut i = 0;
         loop {
@@ -84,7 +86,7 @@ impl<'a> Lexer<'a> {
             i += 1;
             match b {
                 b' ' => spaces += 1,
-                b'\t' => tabs += 1,
+                b'\t' => tabs = true,
                 // A blank line: its newline is the next token.
                 b'\n' => {
                     self.scanner.bump(i - 1);
@@ -92,7 +94,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'\r' => {}
                 b'#' => {
-                    (spaces, tabs) = (0, 0);
+                    (spaces, tabs) = (0, false);
                     let start = base + i - 1;
                     let Some(len) = rest.get(i..).and_then(|r| r.iter().position(|&c| c == b'\n')) else {
                         let end = base + rest.len();
@@ -108,11 +110,11 @@ impl<'a> Lexer<'a> {
             }
         }
         self.scanner.bump(i - 1);
-        if tabs > 0 {
+        if tabs {
             let at = self.scanner.start;
             return Err(LexError::new(&LexemeError::InvalidTab, at, at));
         }
-        let indent: usize = spaces;
+        let indent = spaces;
         let now = self.indent_levels.last().copied().unwrap_or(0);
         if indent > now {
             self.indent_levels.push(indent);

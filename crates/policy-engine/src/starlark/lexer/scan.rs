@@ -94,6 +94,7 @@ fn scan(s: &str) -> Option<(Option<Raw>, usize)> {
         b'a'..=b'z' | b'A'..=b'Z' | b'_' => word(s),
         _ => match symbol(b) {
             Some((token, len)) => (Raw::Token(token), len),
+            // One character (a lone `!`, `\`, `\r` too): logos ends an error at the next boundary.
             None => (Raw::Error, s.chars().next().map_or(1, char::len_utf8)),
         },
     };
