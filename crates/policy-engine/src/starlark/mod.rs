@@ -11,7 +11,6 @@
 mod builtins;
 mod error;
 mod eval;
-#[allow(dead_code, reason = "the parser replacing starlark_syntax's (issue #9) is its user; it lands next")]
 mod lexer;
 #[cfg(test)]
 mod oracle;
@@ -25,7 +24,6 @@ mod value;
 use std::sync::Arc;
 
 use starlark_syntax::codemap::{CodeMap, Span as CodeSpan};
-use starlark_syntax::lexer::Lexer;
 use starlark_syntax::syntax::Dialect;
 use starlark_syntax::syntax::ast::AstStmt;
 
@@ -146,8 +144,7 @@ pub(crate) fn parse_rules(name: &str, text: &str) -> Result<AstStmt, parse::Synt
     let mut dialect = Dialect::Extended.clone();
     dialect.enable_f_strings = true;
     let codemap = CodeMap::new(name.to_owned(), text.to_owned());
-    let tokens = Lexer::new(text, &dialect, codemap.clone());
-    parse::parse_module(&codemap, &dialect, tokens)
+    parse::parse_module(&codemap, &dialect, lexer::Lexer::new(text))
 }
 
 fn load_error(file: &RulesFile<'_>, e: EvalError) -> RulesLoadError {

@@ -15,6 +15,7 @@ use starlark_syntax::syntax::type_expr::TypeExprUnpackP;
 use starlark_syntax::syntax::{Dialect, DialectTypes};
 
 use super::SyntaxError;
+use crate::starlark::lexer::exactly_one_identifier;
 
 /// What the checks need: the source (spans in errors) and the dialect.
 pub(super) struct Context<'a> {
@@ -87,30 +88,6 @@ pub(super) fn fstring(
     }
     format.shrink_to_fit();
     FStringP { format: format.ast(begin, end), expressions }.ast(begin, end)
-}
-
-/// `lexer::lex_exactly_one_identifier`: `s` is one identifier token, give or take the spaces and escaped
-/// newlines the lexer skips.
-fn exactly_one_identifier(s: &str) -> Option<String> {
-    const NOT_IDENTIFIERS: [&str; 33] = [
-        "and", "break", "continue", "def", "elif", "else", "for", "if", "in", "lambda", "load", "not", "or", "pass",
-        "return", "as", "assert", "async", "await", "class", "del", "except", "finally", "from", "global", "import",
-        "is", "nonlocal", "raise", "try", "while", "with", "yield",
-    ];
-    const SKIPPED: [&str; 3] = [" ", "\\\n", "\\\r\n"];
-    let mut s = s;
-    while let Some(rest) = SKIPPED.iter().find_map(|p| s.strip_prefix(p)) {
-        s = rest;
-    }
-    while let Some(rest) = SKIPPED.iter().find_map(|p| s.strip_suffix(p)) {
-        s = rest;
-    }
-    let mut chars = s.chars();
-    let first = chars.next()?;
-    if !(first.is_ascii_alphabetic() || first == '_') || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return None;
-    }
-    (!NOT_IDENTIFIERS.contains(&s)).then(|| s.to_owned())
 }
 
 /// `validate::validate_module`: statements where they may occur, parameters, dialect features; the first problem.

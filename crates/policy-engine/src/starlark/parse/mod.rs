@@ -22,6 +22,8 @@ use starlark_syntax::lexer::Token;
 use starlark_syntax::syntax::Dialect;
 use starlark_syntax::syntax::ast::AstStmt;
 
+use super::lexer::LexError;
+
 /// A parse error as `starlark_syntax` reports it: the message (`Error::without_diagnostic()`'s text) and span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SyntaxError {
@@ -34,6 +36,12 @@ pub(crate) struct SyntaxError {
 impl SyntaxError {
     fn new(message: String, begin: usize, end: usize) -> Self {
         Self { message, span: Some(span(begin, end)) }
+    }
+}
+
+impl From<LexError> for SyntaxError {
+    fn from(e: LexError) -> Self {
+        Self::new(e.message, e.start, e.end)
     }
 }
 
