@@ -55,8 +55,7 @@ impl<'a> Parser<'a> {
     pub fn eat(&mut self, token: &Token) -> bool {
         let found = self.at(token);
         if found {
-            self.pos += 1;
-            self.last_end = self.tokens.get(self.pos - 1).map_or(self.last_end, |t| t.2);
+            self.bump();
         }
         found
     }

@@ -18,12 +18,9 @@ type Parsed<T> = Result<T, SyntaxError>;
 /// Builds the module from all its tokens; recoverable errors go to `errors`.
 pub(super) fn build_module(ctx: &Context<'_>, tokens: &[Spanned], errors: &mut Option<SyntaxError>) -> Parsed<AstStmt> {
     let mut p = Parser::new(ctx, tokens, errors);
-    let mut newlines = false;
-    while p.eat(&Token::Newline) {
-        newlines = true;
-    }
-    // `<l:@L>` before an empty statement list is the end of the newlines, or 0.
-    let l = if newlines || !p.done() { p.start() } else { 0 };
+    while p.eat(&Token::Newline) {}
+    // `<l:@L>`: the first statement's start; with no statements, the end of the newlines (or 0).
+    let l = p.start();
     let body = p.statements(Parser::done)?;
     let r = if body.is_empty() { l } else { p.last_end };
     if !p.done() {
