@@ -1,5 +1,6 @@
-//! Starlark `.rules` files (spec §3.1): parse with `starlark_syntax`, evaluate with our own small
-//! evaluator, and build a [`crate::Policy`].
+//! Starlark `.rules` files (spec §3.1): parse into `starlark_syntax`'s AST with our copies of its
+//! lexer and parser (`lexer`, `parse`: the same tokens, tree and errors, a fraction of the
+//! wasm), evaluate with our own small evaluator, and build a [`crate::Policy`].
 //!
 //! The evaluator covers the part of Starlark rules files use (assignments, functions, loops,
 //! comprehensions, f-strings, the common globals and string/list/dict methods) with

@@ -15,6 +15,8 @@ mod lr;
 mod stmt;
 #[rustfmt::skip]
 mod tables;
+#[cfg(test)]
+mod tests;
 
 use starlark_syntax::codemap::{CodeMap, Pos, Span};
 use starlark_syntax::eval_exception::EvalException;
@@ -84,5 +86,3 @@ pub(crate) fn parse_module<E: Into<SyntaxError>>(
 fn span(begin: usize, end: usize) -> Span {
     Span::new(Pos::new(u32::try_from(begin).unwrap_or(u32::MAX)), Pos::new(u32::try_from(end).unwrap_or(u32::MAX)))
 }
-#[cfg(test)]
-mod tests;
