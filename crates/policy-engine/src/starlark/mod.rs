@@ -24,7 +24,7 @@ mod value;
 
 use std::sync::Arc;
 
-use starlark_syntax::codemap::{CodeMap, Span as CodeSpan};
+use starlark_syntax::codemap::Span as CodeSpan;
 use starlark_syntax::syntax::Dialect;
 use starlark_syntax::syntax::ast::AstStmt;
 
@@ -117,7 +117,7 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
     if let Some(at) = excessive_nesting(file.text) {
         return Err(EvalError::limit(format!("input too large: nested more than {MAX_NESTING} levels deep")).at(at));
     }
-    let top = parse_rules(file.name, file.text).map_err(|e| {
+    let top = parse_rules(file.text).map_err(|e| {
         let err = EvalError::new(ErrorKind::Syntax, e.message);
         match e.span {
             Some(s) => err.at(span(s)),
@@ -141,11 +141,10 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
 
 /// Parses a `.rules` file as Codex does (`starlark_syntax`'s `Dialect::Extended` with f-strings) into its top
 /// statement, or the first error with `starlark_syntax`'s message and span.
-pub(crate) fn parse_rules(name: &str, text: &str) -> Result<AstStmt, parse::SyntaxError> {
+pub(crate) fn parse_rules(text: &str) -> Result<AstStmt, parse::SyntaxError> {
     let mut dialect = Dialect::Extended.clone();
     dialect.enable_f_strings = true;
-    let codemap = CodeMap::new(name.to_owned(), text.to_owned());
-    parse::parse_module(&codemap, &dialect, lexer::Lexer::new(text))
+    parse::parse_module(text.len(), &dialect, lexer::Lexer::new(text))
 }
 
 fn load_error(file: &RulesFile<'_>, e: EvalError) -> RulesLoadError {

@@ -1,25 +1,27 @@
-//! The checks `starlark_syntax`'s grammar actions and module validation run (`grammar_util.rs`, `validate.rs`), with
-//! their messages and spans. Where `starlark_syntax` exposes the check itself (`check_assign`, `CallArgsUnpack`,
-//! `DefParams`, `TypeExprUnpackP`), it is called rather than copied.
+//! The checks of `starlark_syntax`'s grammar actions (`grammar_util.rs`, `call.rs`), with their messages and
+//! spans, written out rather than called: `starlark_syntax`'s versions build `anyhow` errors, which keep
+//! `anyhow`'s `Debug`, std's backtrace printing and `rustc_demangle` in the wasm.
 
-use starlark_syntax::codemap::{CodeMap, Span, Spanned};
-use starlark_syntax::dot_format_parser::{FormatConv, FormatParser, FormatToken};
-use starlark_syntax::eval_exception::EvalException;
+use std::collections::BTreeSet;
+
+use starlark_syntax::codemap::{Span, Spanned};
+use starlark_syntax::dot_format_parser::{FormatConv, FormatToken};
 use starlark_syntax::lexer::TokenFString;
 use starlark_syntax::syntax::ast::{
-    AstExpr, AstFString, AstLiteral, AstParameter, AstStmt, AstTypeExpr, DefP, Expr, ExprP, FStringP, ForP, IdentP,
-    LambdaP, ParameterP, Stmt, ToAst, TypeExprP,
+    ArgumentP, AssignIdentP, AssignOp, AssignP, AssignTarget, AstArgument, AstAssignTarget, AstExpr, AstFString,
+    AstTypeExpr, Expr, ExprP, FStringP, IdentP, Stmt, ToAst, TypeExprP,
 };
-use starlark_syntax::syntax::def::DefParams;
-use starlark_syntax::syntax::type_expr::TypeExprUnpackP;
 use starlark_syntax::syntax::{Dialect, DialectTypes};
 
 use super::SyntaxError;
+use super::format::FormatParser;
+use super::type_expr;
 use crate::starlark::lexer::exactly_one_identifier;
 
-/// What the checks need: the source (spans in errors) and the dialect.
+type Checked<T> = Result<T, SyntaxError>;
+
+/// What the checks need: the dialect.
 pub(super) struct Context<'a> {
-    pub codemap: &'a CodeMap,
     pub dialect: &'a Dialect,
 }
 
@@ -30,16 +32,81 @@ pub(super) fn record(first: &mut Option<SyntaxError>, error: SyntaxError) {
     }
 }
 
+fn error<T>(message: &str, span: Span) -> Checked<T> {
+    Err(SyntaxError { message: message.to_owned(), span: Some(span) })
+}
+
+/// `grammar_util::check_assign`: an assignment target (`a`, `a.b`, `a[b]`, or lists and tuples of them).
+pub(super) fn check_assign(x: AstExpr) -> Checked<AstAssignTarget> {
+    let node = match x.node {
+        Expr::Tuple(xs) | Expr::List(xs) => {
+            AssignTarget::Tuple(xs.into_iter().map(check_assign).collect::<Checked<_>>()?)
+        }
+        Expr::Dot(a, b) => AssignTarget::Dot(a, b),
+        Expr::Index(a_b) => AssignTarget::Index(a_b),
+        Expr::Identifier(x) => AssignTarget::Identifier(x.map(|s| AssignIdentP { ident: s.ident, payload: () })),
+        _ => return error("left-hand-side of assignment must take the form `a`, `a.b` or `a[b]`", x.span),
+    };
+    Ok(Spanned { span: x.span, node })
+}
+
+/// `grammar_util::check_assignment`: `lhs [: ty] op rhs`.
+pub(super) fn check_assignment(
+    lhs: AstExpr,
+    ty: Option<Box<AstTypeExpr>>,
+    op: Option<AssignOp>,
+    rhs: AstExpr,
+) -> Checked<Stmt> {
+    if op.is_some() && matches!(lhs.node, Expr::Tuple(_) | Expr::List(_)) {
+        return error("left-hand-side of modifying assignment cannot be a list or tuple", lhs.span);
+    }
+    let lhs = check_assign(lhs)?;
+    if let Some(ty) = &ty {
+        if op.is_some() {
+            return error("type annotations not allowed on augmented assignments", ty.span);
+        }
+        if matches!(lhs.node, AssignTarget::Tuple(_)) {
+            return error("type annotations not allowed on multiple assignments", ty.span);
+        }
+    }
+    Ok(match op {
+        None => Stmt::Assign(AssignP { lhs, ty: ty.map(|ty| *ty), rhs }),
+        Some(op) => Stmt::AssignModify(lhs, op, Box::new(rhs)),
+    })
+}
+
+/// `call::CallArgsUnpack::unpack`: positional, then named (each name once), then `*args`, then `**kwargs`.
+pub(super) fn check_call_args(args: &[AstArgument]) -> Checked<()> {
+    // Positional, named, *args, **kwargs.
+    let mut stage = 0;
+    let mut names = BTreeSet::new();
+    for arg in args {
+        match &arg.node {
+            ArgumentP::Positional(_) if stage > 0 => {
+                return error("positional argument after non positional", arg.span);
+            }
+            ArgumentP::Positional(_) => {}
+            ArgumentP::Named(..) if stage > 1 => return error("named argument after *args or **kwargs", arg.span),
+            ArgumentP::Named(name, _) if !names.insert(name.node.as_str()) => {
+                return error("repeated named argument", name.span);
+            }
+            ArgumentP::Named(..) => stage = 1,
+            ArgumentP::Args(_) if stage > 1 => return error("Args array after another args or kwargs", arg.span),
+            ArgumentP::Args(_) => stage = 2,
+            ArgumentP::KwArgs(_) if stage == 3 => return error("Multiple kwargs dictionary in arguments", arg.span),
+            ArgumentP::KwArgs(_) => stage = 3,
+        }
+    }
+    Ok(())
+}
+
 /// `grammar_util::dialect_check_type`: a `TypeExpr` from its expression.
-pub(super) fn type_expr(ctx: &Context<'_>, x: AstExpr) -> Result<AstTypeExpr, SyntaxError> {
+pub(super) fn type_expr(ctx: &Context<'_>, x: AstExpr) -> Checked<AstTypeExpr> {
     let span = x.span;
     if ctx.dialect.enable_types == DialectTypes::Disable {
-        return Err(SyntaxError {
-            message: "type annotations are not allowed in this dialect".to_owned(),
-            span: Some(span),
-        });
+        return error("type annotations are not allowed in this dialect", span);
     }
-    TypeExprUnpackP::unpack(&x, ctx.codemap).map_err(|e| SyntaxError::from(EvalException::from(e)))?;
+    type_expr::check(&x)?;
     Ok(x.map(|node| TypeExprP { expr: Spanned { node, span }, payload: () }))
 }
 
@@ -81,106 +148,11 @@ pub(super) fn fstring(
                 });
             }
             Err(inner) => {
-                record(errors, SyntaxError::new(format!("Invalid format: {inner:#}"), begin, end));
+                record(errors, SyntaxError::new(format!("Invalid format: {inner}"), begin, end));
                 break;
             }
         }
     }
     format.shrink_to_fit();
     FStringP { format: format.ast(begin, end), expressions }.ast(begin, end)
-}
-
-/// `validate::validate_module`: statements where they may occur, parameters, dialect features; the first problem.
-pub(super) fn validate_module(ctx: &Context<'_>, top: &AstStmt) -> Result<(), SyntaxError> {
-    let mut first = None;
-    statement(ctx, top, Scope { top_level: true, inside_for: false, inside_def: false }, &mut first);
-    top.visit_expr(|x| expression(ctx, x, &mut first));
-    first.map_or(Ok(()), Err)
-}
-
-#[derive(Clone, Copy)]
-struct Scope {
-    top_level: bool,
-    inside_for: bool,
-    inside_def: bool,
-}
-
-fn error(first: &mut Option<SyntaxError>, span: Span, message: &str) {
-    record(first, SyntaxError { message: message.to_owned(), span: Some(span) });
-}
-
-fn statement(ctx: &Context<'_>, stmt: &AstStmt, scope: Scope, first: &mut Option<SyntaxError>) {
-    let span = stmt.span;
-    let dialect = ctx.dialect;
-    match &stmt.node {
-        Stmt::Def(DefP { params, body, .. }) => {
-            if !dialect.enable_def {
-                error(first, span, "`def` is not allowed in this dialect");
-            }
-            parameters(ctx, params, first);
-            statement(ctx, body, Scope { top_level: false, inside_for: false, inside_def: true }, first);
-        }
-        Stmt::For(ForP { body, .. }) => {
-            if scope.top_level && !dialect.enable_top_level_stmt {
-                error(first, span, "`for` cannot be used outside `def` in this dialect");
-            } else {
-                statement(ctx, body, Scope { top_level: false, inside_for: true, ..scope }, first);
-            }
-        }
-        Stmt::If(..) | Stmt::IfElse(..) => {
-            if scope.top_level && !dialect.enable_top_level_stmt {
-                error(first, span, "`if` cannot be used outside `def` in this dialect");
-            } else {
-                stmt.node.visit_stmt(|x| statement(ctx, x, Scope { top_level: false, ..scope }, first));
-            }
-        }
-        Stmt::Break if !scope.inside_for => error(first, span, "`break` cannot be used outside of a `for` loop"),
-        Stmt::Continue if !scope.inside_for => {
-            error(first, span, "`continue` cannot be used outside of a `for` loop");
-        }
-        Stmt::Return(_) if !scope.inside_def => {
-            error(first, span, "`return` cannot be used outside of a `def` function");
-        }
-        Stmt::Load(..) => {
-            if !scope.top_level {
-                error(first, span, "`load` must only occur at the top of a module");
-            }
-            if !dialect.enable_load {
-                error(first, span, "`load` is not allowed in this dialect");
-            }
-        }
-        _ => stmt.node.visit_stmt(|x| statement(ctx, x, scope, first)),
-    }
-}
-
-fn parameters(ctx: &Context<'_>, params: &[AstParameter], first: &mut Option<SyntaxError>) {
-    if !ctx.dialect.enable_keyword_only_arguments {
-        for param in params.iter().filter(|p| matches!(p.node, ParameterP::NoArgs)) {
-            error(first, param.span, "* keyword-only-arguments is not allowed in this dialect");
-        }
-    }
-    if !ctx.dialect.enable_positional_only_arguments {
-        for param in params.iter().filter(|p| matches!(p.node, ParameterP::Slash)) {
-            error(first, param.span, "/ positional-only-arguments is not allowed in this dialect");
-        }
-    }
-    if let Err(e) = DefParams::unpack(params, ctx.codemap) {
-        record(first, e.into());
-    }
-}
-
-fn expression(ctx: &Context<'_>, x: &AstExpr, first: &mut Option<SyntaxError>) {
-    match &x.node {
-        Expr::Literal(AstLiteral::Ellipsis) if ctx.dialect.enable_types == DialectTypes::Disable => {
-            error(first, x.span, "`...` is not allowed in this dialect");
-        }
-        Expr::Lambda(LambdaP { params, .. }) => {
-            if !ctx.dialect.enable_lambda {
-                error(first, x.span, "`lambda` is not allowed in this dialect");
-            }
-            parameters(ctx, params, first);
-        }
-        _ => {}
-    }
-    x.node.visit_expr(|x| expression(ctx, x, first));
 }

@@ -5,11 +5,9 @@ use starlark_syntax::syntax::ast::{
     Argument, ArgumentP, AssignIdentP, AstArgument, AstAssignIdent, AstExpr, AstLiteral, AstParameter, AstTypeExpr,
     BinOp, CallArgsP, Clause, Expr, ForClause, IdentP, LambdaP, Parameter, ToAst,
 };
-use starlark_syntax::syntax::call::CallArgsUnpack;
-use starlark_syntax::syntax::grammar_util::check_assign;
 
 use super::SyntaxError;
-use super::checks::{fstring, record};
+use super::checks::{check_assign, check_call_args, fstring, record};
 use super::cursor::Parser;
 
 type Parsed<T> = Result<T, SyntaxError>;
@@ -284,11 +282,10 @@ impl Parser<'_> {
                     }
                 }
                 self.expect(&Token::ClosingRound)?;
-                let args = CallArgsP { args };
-                if let Err(error) = CallArgsUnpack::unpack(&args, self.ctx.codemap) {
-                    record(self.errors, error.into());
+                if let Err(error) = check_call_args(&args) {
+                    record(self.errors, error);
                 }
-                Expr::Call(Box::new(e), args).ast(l, self.last_end)
+                Expr::Call(Box::new(e), CallArgsP { args }).ast(l, self.last_end)
             } else if self.eat(&Token::OpeningSquare) {
                 self.subscript(e, l)?
             } else {
@@ -426,7 +423,7 @@ impl Parser<'_> {
         let var = self.expr_list()?;
         self.expect(&Token::In)?;
         let over = self.or_test()?;
-        let var = check_assign(self.ctx.codemap, var)?;
+        let var = check_assign(var)?;
         Ok(ForClause { var, over })
     }
 }

@@ -11,15 +11,17 @@
 mod checks;
 mod cursor;
 mod expr;
+pub(super) mod format;
 mod lr;
 mod stmt;
 #[rustfmt::skip]
 mod tables;
 #[cfg(test)]
 mod tests;
+mod type_expr;
+mod validate;
 
-use starlark_syntax::codemap::{CodeMap, Pos, Span};
-use starlark_syntax::eval_exception::EvalException;
+use starlark_syntax::codemap::{Pos, Span};
 use starlark_syntax::lexer::Token;
 use starlark_syntax::syntax::Dialect;
 use starlark_syntax::syntax::ast::AstStmt;
@@ -47,26 +49,19 @@ impl From<LexError> for SyntaxError {
     }
 }
 
-impl From<EvalException> for SyntaxError {
-    fn from(e: EvalException) -> Self {
-        let e = e.into_error();
-        Self { message: e.without_diagnostic().to_string(), span: e.span().map(|s| s.span) }
-    }
-}
-
 /// One token with its byte offsets, as the lexer yields it.
 pub(crate) type Spanned = (usize, Token, usize);
 
-/// Parses `codemap`'s source from its tokens into the module's top statement, with `starlark_syntax`'s result:
-/// the same AST, or the same first error.
+/// Parses a source of `len` bytes from its tokens into the module's top statement, with `starlark_syntax`'s
+/// result: the same AST, or the same first error.
 pub(crate) fn parse_module<E: Into<SyntaxError>>(
-    codemap: &CodeMap,
+    len: usize,
     dialect: &Dialect,
     tokens: impl Iterator<Item = Result<Spanned, E>>,
 ) -> Result<AstStmt, SyntaxError> {
-    let ctx = checks::Context { codemap, dialect };
+    let ctx = checks::Context { dialect };
     let tokens = tokens.filter(|t| !matches!(t, Ok((_, Token::Comment(_), _))));
-    let recognized = lr::recognize(tokens, codemap.source().len());
+    let recognized = lr::recognize(tokens, len);
     if let Some(error) = recognized.error {
         // The grammar actions that ran before the error may have failed first.
         for check in &recognized.checks {
@@ -79,7 +74,7 @@ pub(crate) fn parse_module<E: Into<SyntaxError>>(
     if let Some(error) = errors {
         return Err(error);
     }
-    checks::validate_module(&ctx, &top)?;
+    validate::validate_module(&ctx, &top)?;
     Ok(top)
 }
 

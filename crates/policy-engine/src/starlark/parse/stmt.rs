@@ -5,9 +5,9 @@ use starlark_syntax::lexer::Token;
 use starlark_syntax::syntax::ast::{
     AssignIdentP, AssignOp, AstStmt, AstString, Comma, DefP, ForP, LoadArgP, LoadP, Stmt, ToAst,
 };
-use starlark_syntax::syntax::grammar_util::{check_assign, check_assignment, statements};
+use starlark_syntax::syntax::grammar_util::statements;
 
-use super::checks::{Context, record};
+use super::checks::{Context, check_assign, check_assignment, record};
 use super::cursor::Parser;
 use super::lr::Check;
 use super::tables::{ASSIGN_STMT, TYPE_EXPR};
@@ -39,7 +39,7 @@ pub(super) fn run_check(ctx: &Context<'_>, tokens: &[Spanned], check: &Check) ->
         TYPE_EXPR => p.type_expr().map(drop),
         _ => {
             let var = p.expr_list()?;
-            check_assign(ctx.codemap, var).map(drop).map_err(Into::into)
+            check_assign(var).map(drop)
         }
     }
 }
@@ -137,7 +137,7 @@ impl Parser<'_> {
                             AssignKind::Modify(op) => Some(op),
                         };
                         let rhs = self.test_list()?;
-                        check_assignment(self.ctx.codemap, lhs, ty, op, rhs)?
+                        check_assignment(lhs, ty, op, rhs)?
                     }
                     None if ty.is_none() => Stmt::Expression(lhs),
                     None => return Err(self.internal()),
@@ -250,7 +250,7 @@ impl Parser<'_> {
         let over = self.test()?;
         self.expect(&Token::Colon)?;
         let body = Box::new(self.suite()?);
-        let var = check_assign(self.ctx.codemap, var)?;
+        let var = check_assign(var)?;
         Ok(Stmt::For(ForP { var, over, body }).ast(l, self.last_end))
     }
 }

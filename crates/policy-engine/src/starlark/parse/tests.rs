@@ -20,7 +20,7 @@ fn dialect() -> Dialect {
 }
 
 fn ours(text: &str) -> String {
-    match parse_rules("t.rules", text) {
+    match parse_rules(text) {
         Ok(top) => format!("{top:?}"),
         Err(e) => format!("error {:?} at {:?}", e.message, e.span),
     }
@@ -189,6 +189,45 @@ fn generated_programs_parse_as_starlark_syntax_does() {
 #[test]
 fn edited_generated_programs_parse_as_starlark_syntax_does() {
     compare_all(generator::mutated_programs(11, 3000));
+}
+
+/// Our format-string splitter's tokens (or message) for `s`, and `starlark_syntax`'s.
+fn format_tokens(s: &str) -> (String, String) {
+    let mut ours = super::format::FormatParser::new(s);
+    let mut theirs = starlark_syntax::dot_format_parser::FormatParser::new(s);
+    let (mut a, mut b) = (String::new(), String::new());
+    loop {
+        match ours.next() {
+            Ok(Some(t)) => _ = write!(a, "{t:?} "),
+            Ok(None) => break,
+            Err(e) => {
+                a.push_str(&e);
+                break;
+            }
+        }
+    }
+    loop {
+        match theirs.next() {
+            Ok(Some(t)) => _ = write!(b, "{t:?} "),
+            Ok(None) => break,
+            Err(e) => {
+                _ = write!(b, "{e:#}");
+                break;
+            }
+        }
+    }
+    (a, b)
+}
+
+#[test]
+fn format_strings_split_as_starlark_syntax_does() {
+    let mut rng = oracle::Rng::new(5);
+    let pieces = ["{", "}", "!", "r", "s", "x", "é", " ", "{}", "{x}", "{x!r}", "{x!s}", "{{", "}}", ":", "0", "!}"];
+    for _ in 0..50_000 {
+        let s: String = (0..rng.below(8)).map(|_| *rng.pick(&pieces)).collect();
+        let (ours, theirs) = format_tokens(&s);
+        assert_eq!(ours, theirs, "format string {s:?}");
+    }
 }
 
 /// The long soak: `SOAK=200000 cargo test -p policy-engine --lib parse::tests::soak -- --ignored --nocapture`.
