@@ -6,7 +6,8 @@
 //! error with LALRPOP's expected-token list, or a failing check in a grammar action (those run when LALRPOP
 //! reduces their production, so they can come before a later syntax error). [`stmt`] and [`expr`] then build
 //! `starlark_syntax`'s AST of accepted input by recursive descent, running the grammar actions' checks in
-//! LALRPOP's reduction order (post-order). [`checks`] holds those checks and the validation of the whole module.
+//! LALRPOP's reduction order (post-order): [`checks`], with [`type_expr`] and [`format`]. [`validate`] then
+//! checks the whole module.
 
 mod checks;
 mod cursor;
