@@ -558,7 +558,7 @@ pub fn run_cases(evaluator: &Evaluator<'_>, file: &CasesFile) -> TestReport {
                 .filter(|o| *o.source == *spec.name)
                 .collect();
             origins.sort_by_key(|o| o.span.start);
-            for call in examples_of(text, &spec.name) {
+            for call in examples_of(text) {
                 report.examples += call.examples;
                 // The rules a call made overlap its span (calls never nest).
                 let first = origins.partition_point(|o| o.span.end <= call.span.start);
@@ -618,13 +618,9 @@ struct ExampleCall {
 /// The `prefix_rule` calls of a rules file that carry `match`/`not_match` examples, found in the
 /// syntax tree (examples are checked by Codex at load and leave no trace in the policy). Only
 /// called for files that loaded, so the loader's size and nesting limits already hold.
-fn examples_of(text: &str, name: &str) -> Vec<ExampleCall> {
+fn examples_of(text: &str) -> Vec<ExampleCall> {
     use starlark_syntax::syntax::ast::{ArgumentP, AstExpr, ExprP};
-    use starlark_syntax::syntax::module::AstModuleFields;
-    use starlark_syntax::syntax::{AstModule, Dialect};
-    let mut dialect = Dialect::Extended.clone();
-    dialect.enable_f_strings = true;
-    let Ok(ast) = AstModule::parse(name, text.to_owned(), &dialect) else { return Vec::new() };
+    let Ok(top) = crate::starlark::parse_rules(text) else { return Vec::new() };
     let mut out = Vec::new();
     let count = |e: &AstExpr| match &e.node {
         ExprP::List(items) => items.len(),
@@ -652,7 +648,7 @@ fn examples_of(text: &str, name: &str) -> Vec<ExampleCall> {
             }
         }
     };
-    walk_exprs(AstModuleFields::statement(&ast), &mut visit);
+    walk_exprs(&top, &mut visit);
     out
 }
 

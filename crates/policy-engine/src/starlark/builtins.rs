@@ -7,11 +7,12 @@ use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use starlark_syntax::dot_format_parser::{FormatConv, FormatParser, FormatToken};
+use starlark_syntax::dot_format_parser::{FormatConv, FormatToken};
 use starlark_syntax::fast_string;
 
 use super::error::{EvalError, Fallible};
 use super::eval::{Interp, Iter};
+use super::parse::format::FormatParser;
 use super::rules;
 use super::value::{Dict, List, Range, Value, display_for_type_error};
 use crate::diagnostic::Span;
@@ -675,7 +676,7 @@ pub(crate) fn format<'a>(
     let (mut by_index, mut by_order, mut next) = (false, false, 0usize);
     let mixed = "Cannot mix manual field specification and automatic field numbering in format string";
     loop {
-        let token = parser.next().map_err(|e| EvalError::value(e.to_string()))?;
+        let token = parser.next().map_err(EvalError::value)?;
         let Some(token) = token else { break };
         match token {
             FormatToken::Text(t) => out.push_str(t),

@@ -1,5 +1,6 @@
-//! Starlark `.rules` files (spec §3.1): parse with `starlark_syntax`, evaluate with our own small
-//! evaluator, and build a [`crate::Policy`].
+//! Starlark `.rules` files (spec §3.1): parse into `starlark_syntax`'s AST with our copies of its
+//! lexer and parser (`lexer`, `parse`: the same tokens, tree and errors, a fraction of the
+//! wasm), evaluate with our own small evaluator, and build a [`crate::Policy`].
 //!
 //! The evaluator covers the part of Starlark rules files use (assignments, functions, loops,
 //! comprehensions, f-strings, the common globals and string/list/dict methods) with
@@ -11,6 +12,10 @@
 mod builtins;
 mod error;
 mod eval;
+mod lexer;
+#[cfg(test)]
+mod oracle;
+mod parse;
 mod resolve;
 mod rules;
 #[cfg(test)]
@@ -20,8 +25,8 @@ mod value;
 use std::sync::Arc;
 
 use starlark_syntax::codemap::Span as CodeSpan;
-use starlark_syntax::syntax::module::AstModuleFields;
-use starlark_syntax::syntax::{AstModule, Dialect};
+use starlark_syntax::syntax::Dialect;
+use starlark_syntax::syntax::ast::AstStmt;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Span};
 use crate::paths::PathContext;
@@ -112,18 +117,14 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
     if let Some(at) = excessive_nesting(file.text) {
         return Err(EvalError::limit(format!("input too large: nested more than {MAX_NESTING} levels deep")).at(at));
     }
-    let mut dialect = Dialect::Extended.clone();
-    dialect.enable_f_strings = true;
-    let ast = AstModule::parse(file.name, file.text.to_owned(), &dialect).map_err(|e| {
-        let err = EvalError::new(ErrorKind::Syntax, e.without_diagnostic().to_string());
-        match e.span() {
-            Some(s) => err.at(span(s.span)),
+    let top = parse_rules(file.text).map_err(|e| {
+        let err = EvalError::new(ErrorKind::Syntax, e.message);
+        match e.span {
+            Some(s) => err.at(span(s)),
             None => err,
         }
     })?;
-    // Through the trait: the inherent `statement()` of starlark_syntax 0.14 does not exist in the
-    // 0.13 parser Codex uses, and the code should build with either.
-    let top = AstModuleFields::statement(&ast);
+    let top = &top;
     let resolution = resolve::resolve_module(top, file.text)?;
     let module_frame = Frame::new(resolution.module_frame_size, None);
     let mut interp = Interp {
@@ -136,6 +137,14 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
     };
     interp.exec(top, &module_frame)?;
     Ok(())
+}
+
+/// Parses a `.rules` file as Codex does (`starlark_syntax`'s `Dialect::Extended` with f-strings) into its top
+/// statement, or the first error with `starlark_syntax`'s message and span.
+pub(crate) fn parse_rules(text: &str) -> Result<AstStmt, parse::SyntaxError> {
+    let mut dialect = Dialect::Extended.clone();
+    dialect.enable_f_strings = true;
+    parse::parse_module(text.len(), &dialect, lexer::Lexer::new(text))
 }
 
 fn load_error(file: &RulesFile<'_>, e: EvalError) -> RulesLoadError {
