@@ -43,10 +43,10 @@ step "build dist/ (trunk, release, offline)"
 scripts/build-web.sh
 
 step "size budget (dist/, gzipped)"
-# The product budget is 300 KB (design.md) and dist/ is over it (BENCHMARKS.md: 559 KB, most of it Yew,
-# the Starlark parser and the engine's messages). Until those cuts land (issue 9), CI holds a ratchet just
-# above the measured size so dist/ cannot grow unnoticed; lower it with every cut.
-BUDGET_KB="${BUDGET_KB:-565}" scripts/size-budget.sh dist
+# The product budget is 300 KB (design.md) and dist/ is over it (BENCHMARKS.md: 529 KB; the engine alone,
+# as the JS package's wasm, is 341 KB gzipped). Until the budget is met or changed (issue 9), CI holds a
+# ratchet just above the measured size so dist/ cannot grow unnoticed; lower it with every cut.
+BUDGET_KB="${BUDGET_KB:-535}" scripts/size-budget.sh dist
 
 step "end-to-end tests on dist/ in headless Chromium"
 scripts/e2e.sh
