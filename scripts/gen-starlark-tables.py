@@ -151,46 +151,38 @@ pub(super) const TYPE_EXPR: u16 = %d;
 """
     % (states, accept, assign, for_clause, for_stmt, type_expr)
 )
-out.append("/// Terminal names as LALRPOP lists them in an error's expected tokens, in terminal order.")
-out.append("pub(super) const TERMINAL_NAMES: [&str; %d] = [" % TERMINALS)
-out.append(rows(('r#"%s"#,' % n for n in names), 8))
-out.append("];")
-out.append("/// Each state's shifts are `SHIFTS[SHIFT_START[s]..SHIFT_START[s + 1]]`.")
-out.append("pub(super) const SHIFT_START: [u16; %d] = [" % len(shift_start))
-out.append(rows(("%d," % x for x in shift_start), 16))
-out.append("];")
-out.append("/// (terminal, target state).")
-out.append("pub(super) const SHIFTS: [(u8, u16); %d] = [" % len(shifts))
-out.append(rows(("(%d, %d)," % x for x in shifts), 10))
-out.append("];")
-out.append("/// Each state's reductions are `REDUCES[REDUCE_START[s]..REDUCE_START[s + 1]]`.")
-out.append("pub(super) const REDUCE_START: [u16; %d] = [" % len(reduce_start))
-out.append(rows(("%d," % x for x in reduce_start), 16))
-out.append("];")
-out.append("/// (production, index in `MASKS` of the terminals on which it reduces).")
-out.append("pub(super) const REDUCES: [(u16, u8); %d] = [" % len(reduces))
-out.append(rows(("(%d, %d)," % x for x in reduces), 10))
-out.append("];")
-out.append("/// Sets of terminals, bit `t` for terminal `t`.")
-out.append("pub(super) const MASKS: [u128; %d] = [" % len(masks))
-hex_digits = lambda m: "%032x" % m
-out.append(rows(("0x%s," % "_".join(hex_digits(m)[i : i + 4] for i in range(0, 32, 4)) for m in masks), 3))
-out.append("];")
-out.append("/// The action at the end of input per state (as `__EOF_ACTION`: <0 reduce, 0 error).")
-out.append("pub(super) const EOF_ACTIONS: [i16; %d] = [" % len(eof))
-out.append(rows(("%d," % x for x in eof), 16))
-out.append("];")
-out.append("/// Each nonterminal's gotos are `GOTOS[GOTO_START[nt]..GOTO_START[nt + 1]]`, the last with state `u16::MAX`")
-out.append("/// (the default).")
-out.append("pub(super) const GOTO_START: [u16; %d] = [" % len(goto_start))
-out.append(rows(("%d," % x for x in goto_start), 16))
-out.append("];")
-out.append("/// (state, target state).")
-out.append("pub(super) const GOTOS: [(u16, u16); %d] = [" % len(gotos))
-out.append(rows(("(%d, %d)," % x for x in gotos), 10))
-out.append("];")
-out.append("/// (symbols popped, nonterminal) per production.")
-out.append("pub(super) const PRODUCTIONS: [(u8, u8); %d] = [" % len(productions))
-out.append(rows(("(%d, %d)," % x for x in productions), 12))
-out.append("];")
+
+
+def table(doc, name, ty, values, fmt, per_line):
+    """Appends `doc` (one or more lines) and the constant array `name` of `values`, each written by `fmt`."""
+    out.extend("/// " + line for line in doc.split("\n"))
+    out.append("pub(super) const %s: [%s; %d] = [" % (name, ty, len(values)))
+    out.append(rows((fmt(v) for v in values), per_line))
+    out.append("];")
+
+
+def mask(m):
+    digits = "%032x" % m
+    return "0x%s," % "_".join(digits[i : i + 4] for i in range(0, 32, 4))
+
+
+number = lambda x: "%d," % x
+pair = lambda x: "(%d, %d)," % x
+assert len(names) == TERMINALS
+table("Terminal names as LALRPOP lists them in an error's expected tokens, in terminal order.",
+      "TERMINAL_NAMES", "&str", names, lambda n: 'r#"%s"#,' % n, 8)
+table("Each state's shifts are `SHIFTS[SHIFT_START[s]..SHIFT_START[s + 1]]`.",
+      "SHIFT_START", "u16", shift_start, number, 16)
+table("(terminal, target state).", "SHIFTS", "(u8, u16)", shifts, pair, 10)
+table("Each state's reductions are `REDUCES[REDUCE_START[s]..REDUCE_START[s + 1]]`.",
+      "REDUCE_START", "u16", reduce_start, number, 16)
+table("(production, index in `MASKS` of the terminals on which it reduces).",
+      "REDUCES", "(u16, u8)", reduces, pair, 10)
+table("Sets of terminals, bit `t` for terminal `t`.", "MASKS", "u128", masks, mask, 3)
+table("The action at the end of input per state (as `__EOF_ACTION`: <0 reduce, 0 error).",
+      "EOF_ACTIONS", "i16", eof, number, 16)
+table("Each nonterminal's gotos are `GOTOS[GOTO_START[nt]..GOTO_START[nt + 1]]`, the last with state `u16::MAX`\n"
+      "(the default).", "GOTO_START", "u16", goto_start, number, 16)
+table("(state, target state).", "GOTOS", "(u16, u16)", gotos, pair, 10)
+table("(symbols popped, nonterminal) per production.", "PRODUCTIONS", "(u8, u8)", productions, pair, 12)
 print("\n".join(out))
