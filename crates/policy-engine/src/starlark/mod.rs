@@ -144,7 +144,7 @@ fn load_one(file: &RulesFile<'_>, builder: &mut RulesBuilder, steps: &mut u64) -
 pub(crate) fn parse_rules(text: &str) -> Result<AstStmt, parse::SyntaxError> {
     let mut dialect = Dialect::Extended.clone();
     dialect.enable_f_strings = true;
-    parse::parse_module(text.len(), &dialect, lexer::Lexer::new(text))
+    parse::parse_module(text.len(), &dialect, || lexer::Lexer::new(text))
 }
 
 fn load_error(file: &RulesFile<'_>, e: EvalError) -> RulesLoadError {

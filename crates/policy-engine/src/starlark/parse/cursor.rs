@@ -1,4 +1,5 @@
-//! The recursive-descent builders' position in the token list.
+//! The recursive-descent builders' position in the token stream: the next two tokens, read as they are needed
+//! (the builders look at most two tokens ahead), so no token list is kept.
 
 use starlark_syntax::codemap::Spanned as Node;
 use starlark_syntax::lexer::Token;
@@ -10,8 +11,12 @@ use super::{Spanned, SyntaxError};
 /// Builds AST from tokens the LR recognizer accepted (or from one of their reduced ranges).
 pub(super) struct Parser<'a> {
     pub ctx: &'a Context<'a>,
-    tokens: &'a [Spanned],
-    pos: usize,
+    /// The tokens after `after` (fused: `None` once ended).
+    tokens: &'a mut dyn Iterator<Item = Spanned>,
+    /// The next token (`None` at the end).
+    next: Option<Spanned>,
+    /// The token after it.
+    after: Option<Spanned>,
     /// End offset of the last token taken: LALRPOP's `@R`.
     pub last_end: usize,
     /// The first recoverable error of the grammar actions.
@@ -19,18 +24,23 @@ pub(super) struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    pub fn new(ctx: &'a Context<'a>, tokens: &'a [Spanned], errors: &'a mut Option<SyntaxError>) -> Self {
-        Self { ctx, tokens, pos: 0, last_end: 0, errors }
+    pub fn new(
+        ctx: &'a Context<'a>,
+        tokens: &'a mut dyn Iterator<Item = Spanned>,
+        errors: &'a mut Option<SyntaxError>,
+    ) -> Self {
+        let (next, after) = (tokens.next(), tokens.next());
+        Self { ctx, tokens, next, after, last_end: 0, errors }
     }
 
     /// The next token.
-    pub fn peek(&self) -> Option<&'a Token> {
-        self.tokens.get(self.pos).map(|t| &t.1)
+    pub fn peek(&self) -> Option<&Token> {
+        self.next.as_ref().map(|t| &t.1)
     }
 
     /// The token after the next.
-    pub fn peek2(&self) -> Option<&'a Token> {
-        self.tokens.get(self.pos + 1).map(|t| &t.1)
+    pub fn peek2(&self) -> Option<&Token> {
+        self.after.as_ref().map(|t| &t.1)
     }
 
     /// Whether the next token is `token` (a token without a value).
@@ -40,13 +50,14 @@ impl<'a> Parser<'a> {
 
     /// Start offset of the next token: LALRPOP's `@L`.
     pub fn start(&self) -> usize {
-        self.tokens.get(self.pos).map_or(self.last_end, |t| t.0)
+        self.next.as_ref().map_or(self.last_end, |t| t.0)
     }
 
     /// Takes the next token.
-    pub fn bump(&mut self) -> Option<&'a Spanned> {
-        let token = self.tokens.get(self.pos)?;
-        self.pos += 1;
+    pub fn bump(&mut self) -> Option<Spanned> {
+        let token = self.next.take()?;
+        self.next = self.after.take();
+        self.after = self.tokens.next();
         self.last_end = token.2;
         Some(token)
     }
@@ -68,14 +79,14 @@ impl<'a> Parser<'a> {
     /// Takes an identifier or string token as a spanned string.
     pub fn name(&mut self) -> Result<Node<String>, SyntaxError> {
         match self.bump() {
-            Some((begin, Token::Identifier(s) | Token::String(s), end)) => Ok(s.clone().ast(*begin, *end)),
+            Some((begin, Token::Identifier(s) | Token::String(s), end)) => Ok(s.ast(begin, end)),
             _ => Err(self.internal()),
         }
     }
 
     /// Whether every token has been taken.
     pub fn done(&self) -> bool {
-        self.pos >= self.tokens.len()
+        self.next.is_none()
     }
 
     /// Input the recognizer accepted that the builder does not follow: a bug, reported instead of a panic.

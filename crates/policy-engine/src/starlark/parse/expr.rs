@@ -339,14 +339,13 @@ impl Parser<'_> {
     fn operand(&mut self) -> Parsed<AstExpr> {
         let l = self.start();
         let Some((begin, token, end)) = self.bump() else { return Err(self.internal()) };
-        let (begin, end) = (*begin, *end);
         let node = match token {
-            Token::Identifier(name) => Expr::Identifier(IdentP { ident: name.clone(), payload: () }.ast(begin, end)),
-            Token::Int(i) => Expr::Literal(AstLiteral::Int(i.clone().ast(begin, end))),
-            Token::Float(f) => Expr::Literal(AstLiteral::Float((*f).ast(begin, end))),
-            Token::String(s) => Expr::Literal(AstLiteral::String(s.clone().ast(begin, end))),
+            Token::Identifier(ident) => Expr::Identifier(IdentP { ident, payload: () }.ast(begin, end)),
+            Token::Int(i) => Expr::Literal(AstLiteral::Int(i.ast(begin, end))),
+            Token::Float(f) => Expr::Literal(AstLiteral::Float(f.ast(begin, end))),
+            Token::String(s) => Expr::Literal(AstLiteral::String(s.ast(begin, end))),
             Token::Ellipsis => Expr::Literal(AstLiteral::Ellipsis),
-            Token::FString(f) => Expr::FString(fstring(self.ctx, f, begin, end, self.errors)),
+            Token::FString(f) => Expr::FString(fstring(self.ctx, &f, begin, end, self.errors)),
             Token::OpeningSquare => return self.list_display(l),
             Token::OpeningCurly => return self.dict_display(l),
             Token::OpeningRound => {

@@ -11,7 +11,8 @@ use super::tables::{
 };
 use super::{Spanned, SyntaxError};
 
-/// A reduction whose grammar action checks something, with the tokens `tokens[start..end]` it checks.
+/// A reduction whose grammar action checks something, with the tokens it checks: those numbered `start..end` in
+/// the stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Check {
     /// Which check (one of the production constants in `tables`).
@@ -22,10 +23,8 @@ pub(super) struct Check {
     pub end: usize,
 }
 
-/// What the recognizer found.
+/// What the recognizer found. It keeps no tokens: the builders read the (deterministic) lexer's stream again.
 pub(super) struct Recognized {
-    /// The tokens read (all of them, unless there is an error).
-    pub tokens: Vec<Spanned>,
     /// Checking reductions, in the order LALRPOP performs them (before the error, if any).
     pub checks: Vec<Check>,
     /// The lexer or syntax error that ends the parse, if any.
@@ -38,9 +37,8 @@ pub(super) fn recognize<E: Into<SyntaxError>>(
     text_len: usize,
 ) -> Recognized {
     let mut machine = Machine { states: vec![0], ranges: Vec::new(), checks: Vec::new() };
-    let mut tokens = Vec::new();
-    let error = machine.run(input, &mut tokens, text_len).err();
-    Recognized { tokens, checks: machine.checks, error }
+    let error = machine.run(input, text_len).err();
+    Recognized { checks: machine.checks, error }
 }
 
 struct Machine {
@@ -60,16 +58,16 @@ impl Machine {
     fn run<E: Into<SyntaxError>>(
         &mut self,
         input: impl Iterator<Item = Result<Spanned, E>>,
-        tokens: &mut Vec<Spanned>,
         text_len: usize,
     ) -> Result<(), SyntaxError> {
+        // Tokens read so far.
+        let mut read = 0;
         for token in input {
             let token = token.map_err(Into::into)?;
-            let index = tokens.len();
-            let terminal = terminal(&token.1);
-            tokens.push(token);
-            let Some(terminal) = terminal else {
-                return Err(self.unexpected(tokens, index));
+            let index = read;
+            read += 1;
+            let Some(terminal) = terminal(&token.1) else {
+                return Err(self.unexpected(&token));
             };
             loop {
                 match action(self.top(), terminal) {
@@ -81,15 +79,14 @@ impl Machine {
                     Step::Reduce(production) => {
                         if production == ACCEPT {
                             // The start production never reduces before the end of input.
-                            return Err(self.unexpected(tokens, index));
+                            return Err(self.unexpected(&token));
                         }
                         self.reduce(production, index);
                     }
-                    Step::Error => return Err(self.unexpected(tokens, index)),
+                    Step::Error => return Err(self.unexpected(&token)),
                 }
             }
         }
-        let end = tokens.len();
         loop {
             let code = EOF_ACTIONS.get(usize::from(self.top())).copied().unwrap_or(0);
             if code >= 0 {
@@ -99,7 +96,7 @@ impl Machine {
             if production == ACCEPT {
                 return Ok(());
             }
-            self.reduce(production, end);
+            self.reduce(production, read);
         }
     }
 
@@ -132,11 +129,8 @@ impl Machine {
         self.states.push(next);
     }
 
-    /// LALRPOP's `UnrecognizedToken` error for `tokens[index]`, as `starlark_syntax` formats it.
-    fn unexpected(&self, tokens: &[Spanned], index: usize) -> SyntaxError {
-        let Some((begin, token, end)) = tokens.get(index) else {
-            return SyntaxError { message: "Parse error: invalid token".to_owned(), span: None };
-        };
+    /// LALRPOP's `UnrecognizedToken` error for `token`, as `starlark_syntax` formats it.
+    fn unexpected(&self, (begin, token, end): &Spanned) -> SyntaxError {
         let state = self.top();
         let expected: Vec<&str> = TERMINAL_NAMES
             .iter()

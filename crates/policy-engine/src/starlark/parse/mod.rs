@@ -1,7 +1,8 @@
 //! Our Starlark parser: `starlark_syntax` 0.13.0's grammar and errors without its LALRPOP parser (which costs the
 //! wasm ~140 KB).
 //!
-//! Two passes over the token stream. [`lr`] runs LALRPOP's own LR tables ([`tables`]) to decide, exactly as
+//! Two passes over the token stream, each lexing the source afresh (keeping the tokens would double the peak
+//! memory of a large file). [`lr`] runs LALRPOP's own LR tables ([`tables`]) to decide, exactly as
 //! `starlark_syntax` does, whether the input parses and, if not, which error comes first: a lexer error, a syntax
 //! error with LALRPOP's expected-token list, or a failing check in a grammar action (those run when LALRPOP
 //! reduces their production, so they can come before a later syntax error). [`stmt`] and [`expr`] then build
@@ -53,25 +54,30 @@ impl From<LexError> for SyntaxError {
 /// One token with its byte offsets, as the lexer yields it.
 pub(crate) type Spanned = (usize, Token, usize);
 
-/// Parses a source of `len` bytes from its tokens into the module's top statement, with `starlark_syntax`'s
-/// result: the same AST, or the same first error.
-pub(crate) fn parse_module<E: Into<SyntaxError>>(
-    len: usize,
-    dialect: &Dialect,
-    tokens: impl Iterator<Item = Result<Spanned, E>>,
-) -> Result<AstStmt, SyntaxError> {
+/// Parses a source of `len` bytes into the module's top statement, with `starlark_syntax`'s result: the same AST,
+/// or the same first error. `lex` gives its token stream, the same on every call.
+pub(crate) fn parse_module<I, E>(len: usize, dialect: &Dialect, lex: impl Fn() -> I) -> Result<AstStmt, SyntaxError>
+where
+    I: Iterator<Item = Result<Spanned, E>>,
+    E: Into<SyntaxError>,
+{
     let ctx = checks::Context { dialect };
-    let tokens = tokens.filter(|t| !matches!(t, Ok((_, Token::Comment(_), _))));
-    let recognized = lr::recognize(tokens, len);
+    let tokens = || lex().filter(|t| !matches!(t, Ok((_, Token::Comment(_), _))));
+    let recognized = lr::recognize(tokens(), len);
     if let Some(error) = recognized.error {
-        // The grammar actions that ran before the error may have failed first.
+        // The grammar actions that ran before the error may have failed first. They check tokens before the
+        // error, all of which lexed.
+        let end = recognized.checks.iter().map(|c| c.end).max().unwrap_or(0);
+        let read: Vec<Spanned> = tokens().take(end).map_while(Result::ok).collect();
         for check in &recognized.checks {
-            stmt::run_check(&ctx, &recognized.tokens, check)?;
+            let checked = read.get(check.start..check.end).unwrap_or_default();
+            stmt::run_check(&ctx, &mut checked.iter().cloned(), check.production)?;
         }
         return Err(error);
     }
     let mut errors = None;
-    let top = stmt::build_module(&ctx, &recognized.tokens, &mut errors)?;
+    // The recognizer accepted, so there is no lexer error.
+    let top = stmt::build_module(&ctx, &mut tokens().map_while(Result::ok).fuse(), &mut errors)?;
     if let Some(error) = errors {
         return Err(error);
     }

@@ -9,14 +9,17 @@ use starlark_syntax::syntax::grammar_util::statements;
 
 use super::checks::{Context, check_assign, check_assignment, record};
 use super::cursor::Parser;
-use super::lr::Check;
 use super::tables::{ASSIGN_STMT, TYPE_EXPR};
 use super::{Spanned, SyntaxError};
 
 type Parsed<T> = Result<T, SyntaxError>;
 
 /// Builds the module from all its tokens; recoverable errors go to `errors`.
-pub(super) fn build_module(ctx: &Context<'_>, tokens: &[Spanned], errors: &mut Option<SyntaxError>) -> Parsed<AstStmt> {
+pub(super) fn build_module(
+    ctx: &Context<'_>,
+    tokens: &mut dyn Iterator<Item = Spanned>,
+    errors: &mut Option<SyntaxError>,
+) -> Parsed<AstStmt> {
     let mut p = Parser::new(ctx, tokens, errors);
     while p.eat(&Token::Newline) {}
     // `<l:@L>`: the first statement's start; with no statements, the end of the newlines (or 0).
@@ -29,12 +32,11 @@ pub(super) fn build_module(ctx: &Context<'_>, tokens: &[Spanned], errors: &mut O
     Ok(statements(body, l, r))
 }
 
-/// Re-runs the grammar action of one recorded reduction on its tokens.
-pub(super) fn run_check(ctx: &Context<'_>, tokens: &[Spanned], check: &Check) -> Parsed<()> {
-    let tokens = tokens.get(check.start..check.end).unwrap_or_default();
+/// Re-runs the grammar action of a recorded reduction of `production` on its tokens (fused).
+pub(super) fn run_check(ctx: &Context<'_>, tokens: &mut dyn Iterator<Item = Spanned>, production: u16) -> Parsed<()> {
     let mut ignored = None;
     let mut p = Parser::new(ctx, tokens, &mut ignored);
-    match check.production {
+    match production {
         ASSIGN_STMT => p.small_stmt().map(drop),
         TYPE_EXPR => p.type_expr().map(drop),
         _ => {
