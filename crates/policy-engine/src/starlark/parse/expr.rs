@@ -12,6 +12,18 @@ use super::cursor::Parser;
 
 type Parsed<T> = Result<T, SyntaxError>;
 
+/// `items` in an allocation of their exact size, as LALRPOP's `COMMA` and `L` collect them: the AST lives while the
+/// rules are evaluated, and a list built by pushing holds up to twice the room it needs. (Not `shrink_to_fit`: it
+/// reallocates in place, and an allocator may keep the rest, as valgrind's does.)
+pub(super) fn fitted<T>(items: Vec<T>) -> Vec<T> {
+    if items.len() == items.capacity() {
+        return items;
+    }
+    let mut exact = Vec::with_capacity(items.len());
+    exact.extend(items);
+    exact
+}
+
 /// Whether `token` can start a `Test`.
 fn starts_test(token: Option<&Token>) -> bool {
     matches!(
@@ -111,7 +123,7 @@ impl Parser<'_> {
         while self.eat(&Token::Comma) && starts_test(self.peek()) {
             items.push(item(self)?);
         }
-        Ok(Expr::Tuple(items).ast(l, self.last_end))
+        Ok(Expr::Tuple(fitted(items)).ast(l, self.last_end))
     }
 
     /// `Test`: a conditional expression, an `OrTest` or a lambda.
@@ -282,6 +294,7 @@ impl Parser<'_> {
                     }
                 }
                 self.expect(&Token::ClosingRound)?;
+                let args = fitted(args);
                 if let Err(error) = check_call_args(&args) {
                     record(self.errors, error);
                 }
@@ -377,7 +390,7 @@ impl Parser<'_> {
             }
         }
         self.expect(&Token::ClosingSquare)?;
-        Ok(Expr::List(items).ast(l, self.last_end))
+        Ok(Expr::List(fitted(items)).ast(l, self.last_end))
     }
 
     /// After `{`: a dict or a dict comprehension.
@@ -398,7 +411,7 @@ impl Parser<'_> {
             }
         }
         self.expect(&Token::ClosingCurly)?;
-        Ok(Expr::Dict(entries).ast(l, self.last_end))
+        Ok(Expr::Dict(fitted(entries)).ast(l, self.last_end))
     }
 
     /// `CompClause`: a `for` clause, then `for` and `if` clauses.

@@ -9,6 +9,7 @@ use starlark_syntax::syntax::grammar_util::statements;
 
 use super::checks::{Context, check_assign, check_assignment, record};
 use super::cursor::Parser;
+use super::expr::fitted;
 use super::tables::{ASSIGN_STMT, TYPE_EXPR};
 use super::{Spanned, SyntaxError};
 
@@ -78,7 +79,7 @@ impl Parser<'_> {
             body.push(self.statement()?);
             while self.eat(&Token::Newline) {}
         }
-        Ok(body)
+        Ok(fitted(body))
     }
 
     fn statement(&mut self) -> Parsed<AstStmt> {
@@ -201,6 +202,7 @@ impl Parser<'_> {
             }
         }
         self.expect(&Token::ClosingRound)?;
+        let params = fitted(params);
         let return_type = if self.eat(&Token::MinusGreater) { Some(Box::new(self.type_expr()?)) } else { None };
         self.expect(&Token::Colon)?;
         let body = Box::new(self.suite()?);
