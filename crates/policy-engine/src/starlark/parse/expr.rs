@@ -145,14 +145,7 @@ impl Parser<'_> {
     fn lambda(&mut self) -> Parsed<AstExpr> {
         let l = self.start();
         self.expect(&Token::Lambda)?;
-        let mut params = Vec::new();
-        while !self.at(&Token::Colon) {
-            params.push(self.parameter(false)?);
-            if !self.eat(&Token::Comma) {
-                break;
-            }
-        }
-        self.expect(&Token::Colon)?;
+        let params = self.comma_list(&Token::Colon, |p| p.parameter(false))?;
         let body = Box::new(self.test()?);
         Ok(Expr::Lambda(LambdaP { params, body, payload: () }).ast(l, self.last_end))
     }
@@ -205,21 +198,25 @@ impl Parser<'_> {
     }
 
     fn or_test(&mut self) -> Parsed<AstExpr> {
-        let l = self.start();
-        let mut e = self.and_test()?;
-        while self.eat(&Token::Or) {
-            let r = self.and_test()?;
-            e = Expr::Op(Box::new(e), BinOp::Or, Box::new(r)).ast(l, self.last_end);
-        }
-        Ok(e)
+        self.left_assoc(&|t| (t == Some(&Token::Or)).then_some(BinOp::Or), &Self::and_test)
     }
 
     fn and_test(&mut self) -> Parsed<AstExpr> {
+        self.left_assoc(&|t| (t == Some(&Token::And)).then_some(BinOp::And), &Self::not_test)
+    }
+
+    /// `operand (op operand)*`, grouped to the left, where `operator` names the operators of the level.
+    fn left_assoc(
+        &mut self,
+        operator: &dyn Fn(Option<&Token>) -> Option<BinOp>,
+        operand: &dyn Fn(&mut Self) -> Parsed<AstExpr>,
+    ) -> Parsed<AstExpr> {
         let l = self.start();
-        let mut e = self.not_test()?;
-        while self.eat(&Token::And) {
-            let r = self.not_test()?;
-            e = Expr::Op(Box::new(e), BinOp::And, Box::new(r)).ast(l, self.last_end);
+        let mut e = operand(self)?;
+        while let Some(op) = operator(self.peek()) {
+            self.bump();
+            let r = operand(self)?;
+            e = Expr::Op(Box::new(e), op, Box::new(r)).ast(l, self.last_end);
         }
         Ok(e)
     }
@@ -251,18 +248,10 @@ impl Parser<'_> {
     }
 
     fn binary(&mut self, level: Level) -> Parsed<AstExpr> {
-        let l = self.start();
-        let operand = |p: &mut Self| match level.tighter() {
+        self.left_assoc(&|t| level.operator(t), &|p| match level.tighter() {
             Some(next) => p.binary(next),
             None => p.factor(),
-        };
-        let mut e = operand(self)?;
-        while let Some(op) = level.operator(self.peek()) {
-            self.bump();
-            let r = operand(self)?;
-            e = Expr::Op(Box::new(e), op, Box::new(r)).ast(l, self.last_end);
-        }
-        Ok(e)
+        })
     }
 
     fn factor(&mut self) -> Parsed<AstExpr> {
@@ -286,15 +275,7 @@ impl Parser<'_> {
                 let name = self.name()?;
                 Expr::Dot(Box::new(e), name).ast(l, self.last_end)
             } else if self.eat(&Token::OpeningRound) {
-                let mut args = Vec::new();
-                while !self.at(&Token::ClosingRound) {
-                    args.push(self.argument()?);
-                    if !self.eat(&Token::Comma) {
-                        break;
-                    }
-                }
-                self.expect(&Token::ClosingRound)?;
-                let args = fitted(args);
+                let args = self.comma_list(&Token::ClosingRound, Self::argument)?;
                 if let Err(error) = check_call_args(&args) {
                     record(self.errors, error);
                 }
@@ -327,6 +308,19 @@ impl Parser<'_> {
         };
         self.expect(&Token::ClosingSquare)?;
         Ok(node.ast(l, self.last_end))
+    }
+
+    /// Items separated by commas (a trailing one allowed), up to `close`, which it takes.
+    pub fn comma_list<T>(&mut self, close: &Token, item: fn(&mut Self) -> Parsed<T>) -> Parsed<Vec<T>> {
+        let mut items = Vec::new();
+        while !self.at(close) {
+            items.push(item(self)?);
+            if !self.eat(&Token::Comma) {
+                break;
+            }
+        }
+        self.expect(close)?;
+        Ok(fitted(items))
     }
 
     fn optional_test(&mut self) -> Parsed<Option<Box<AstExpr>>> {

@@ -194,15 +194,7 @@ impl Parser<'_> {
         self.expect(&Token::Def)?;
         let name = self.assign_ident()?;
         self.expect(&Token::OpeningRound)?;
-        let mut params = Vec::new();
-        while !self.at(&Token::ClosingRound) {
-            params.push(self.parameter(true)?);
-            if !self.eat(&Token::Comma) {
-                break;
-            }
-        }
-        self.expect(&Token::ClosingRound)?;
-        let params = fitted(params);
+        let params = self.comma_list(&Token::ClosingRound, |p| p.parameter(true))?;
         let return_type = if self.eat(&Token::MinusGreater) { Some(Box::new(self.type_expr()?)) } else { None };
         self.expect(&Token::Colon)?;
         let body = Box::new(self.suite()?);
