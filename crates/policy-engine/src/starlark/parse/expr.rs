@@ -198,18 +198,18 @@ impl Parser<'_> {
     }
 
     fn or_test(&mut self) -> Parsed<AstExpr> {
-        self.left_assoc(&|t| (t == Some(&Token::Or)).then_some(BinOp::Or), &Self::and_test)
+        self.left_assoc(|t| (t == Some(&Token::Or)).then_some(BinOp::Or), Self::and_test)
     }
 
     fn and_test(&mut self) -> Parsed<AstExpr> {
-        self.left_assoc(&|t| (t == Some(&Token::And)).then_some(BinOp::And), &Self::not_test)
+        self.left_assoc(|t| (t == Some(&Token::And)).then_some(BinOp::And), Self::not_test)
     }
 
     /// `operand (op operand)*`, grouped to the left, where `operator` names the operators of the level.
     fn left_assoc(
         &mut self,
-        operator: &dyn Fn(Option<&Token>) -> Option<BinOp>,
-        operand: &dyn Fn(&mut Self) -> Parsed<AstExpr>,
+        operator: impl Fn(Option<&Token>) -> Option<BinOp>,
+        operand: impl Fn(&mut Self) -> Parsed<AstExpr>,
     ) -> Parsed<AstExpr> {
         let l = self.start();
         let mut e = operand(self)?;
@@ -248,10 +248,13 @@ impl Parser<'_> {
     }
 
     fn binary(&mut self, level: Level) -> Parsed<AstExpr> {
-        self.left_assoc(&|t| level.operator(t), &|p| match level.tighter() {
-            Some(next) => p.binary(next),
-            None => p.factor(),
-        })
+        self.left_assoc(
+            |t| level.operator(t),
+            |p| match level.tighter() {
+                Some(next) => p.binary(next),
+                None => p.factor(),
+            },
+        )
     }
 
     fn factor(&mut self) -> Parsed<AstExpr> {
