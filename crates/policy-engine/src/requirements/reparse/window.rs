@@ -121,12 +121,18 @@ impl Window {
         at.checked_sub(self.offset())?.checked_add(self.lo)
     }
 
-    /// The small document: the head, the stand-ins and the window `lo..hi` of `new_text`.
-    fn text(&self, new_text: &str, hi: usize) -> Option<String> {
+    /// The small document up to the window: the head and the stand-in before it.
+    fn before_window(&self) -> String {
         let mut small = String::from(HEAD);
         if self.stand_in_before {
             small.push_str(STAND_IN);
         }
+        small
+    }
+
+    /// The small document: the head, the stand-ins and the window `lo..hi` of `new_text`.
+    fn text(&self, new_text: &str, hi: usize) -> Option<String> {
+        let mut small = self.before_window();
         if self.stand_in_after {
             small.push_str(new_text.get(self.lo..hi)?);
             small.push_str(STAND_IN);
@@ -179,10 +185,7 @@ impl Window {
     /// The full parse's first error when the window does not parse: the small document with the
     /// rest of the real one, its first error moved into place.
     fn first_error(&self, new_text: &str) -> Option<Error> {
-        let mut small = String::from(HEAD);
-        if self.stand_in_before {
-            small.push_str(STAND_IN);
-        }
+        let mut small = self.before_window();
         small.push_str(new_text.get(self.lo..)?);
         let (parsed, errors) = DeTable::parse_recoverable(&small);
         only_prefix_rules(&parsed)?;
